@@ -1,1 +1,3 @@
-export {};
+export type { FormatId, FormatHandler, XmpCarrier } from './handler.js';
+export { type FormatErrorCode, FormatError } from './errors.js';
+export { detectFormat, formatHandlers, handlerByExtension, handlerById, handlerByMediaType } from './registry.js';

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Server configuration, read from the environment once, in main.ts. */
+export interface ServerConfig {
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  /** Largest accepted upload, in bytes (raw body or multipart file). */
+  readonly maxUploadBytes: number;
+  readonly logLevel: string;
+  /** How long a graceful shutdown may wait for in-flight requests before the process exits. */
+  readonly shutdownTimeoutMs: number;
+}
+
+const Env = z.object({
+  SYNTHGUARD_DATA: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  SYNTHGUARD_HOST: z.string().min(1).default('localhost'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  SYNTHGUARD_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SYNTHGUARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+});
+
+export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration in the environment: ${issues}`);
+  }
+  const e = parsed.data;
+  return {
+    dataDir: resolve(e.SYNTHGUARD_DATA),
+    databaseUrl: e.DATABASE_URL,
+    host: e.SYNTHGUARD_HOST,
+    port: e.PORT,
+    maxUploadBytes: e.SYNTHGUARD_MAX_UPLOAD_BYTES,
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SYNTHGUARD_SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Composition root: configuration from the environment, backends chosen once, process signals.
+import { openRuntime } from '@synthguard/engine';
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { configFromEnv } from './config.js';
+import { Metrics } from './metrics.js';
+
+async function main(): Promise<void> {
+  const config = configFromEnv(process.env);
+  const log = pino({ level: config.logLevel, base: { service: 'synthguard' } });
+  const runtime = await openRuntime({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  if (runtime.adminCredentialCreated !== undefined) {
+    log.warn(
+      { path: runtime.adminCredentialCreated },
+      `First start: an admin API key was written to ${runtime.adminCredentialCreated} (mode 0600). Keep it secret.`,
+    );
+  }
+  let shuttingDown = false;
+  const app = await buildApp(
+    {
+      store: runtime.store,
+      clock: runtime.clock,
+      metrics: new Metrics(),
+      maxUploadBytes: config.maxUploadBytes,
+      shuttingDown: () => shuttingDown,
+    },
+    { level: config.logLevel, base: { service: 'synthguard' } },
+  );
+
+  const shutdown = async (signal: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    try {
+      await app.close();
+      await runtime.close();
+      log.info('shut down cleanly');
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    log.error({ err }, `cannot listen on ${config.host}:${config.port}`);
+    await runtime.close();
+    process.exit(1);
+  }
+  const address = app.addresses()[0];
+  const port = address?.port ?? config.port;
+  log.info(
+    { dataDir: runtime.dataDir, database: runtime.store.driver, port },
+    `synthguard listening on http://localhost:${port} (API docs at /docs)`,
+  );
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`synthguard: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { ROLES, SCOPES } from './roles.js';
+
+// Identifiers as the law names them. Validation of check characters happens in the engine;
+// these schemas describe the shapes a caller sends and receives.
+
+export const Uscc = z
+  .string()
+  .length(18)
+  .regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/)
+  .describe('Unified social credit code (GB 32100-2015), 18 characters with check character');
+
+export const ProviderCode = z
+  .string()
+  .length(27)
+  .regex(/^[0-9A-Z]{27}$/)
+  .describe('Provider code per TC260-PG-20252A, used as GB 45438 ContentProducer');
+
+export const FilingNumber = z
+  .string()
+  .regex(/^网信算备\d{21}号$/)
+  .describe('Algorithm filing number: 网信算备 + 21 digits + 号');
+
+export const ProduceId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)
+  .describe('GB 45438 ProduceID: unique content id, printable ASCII without space, " and \\');
+
+export const ServiceCode = z
+  .string()
+  .regex(/^[0-9A-Z]{4}$/)
+  .describe('4-character service code (last part of the provider code)');
+
+export const Role = z.enum(ROLES);
+export const Scope = z.enum(SCOPES);
+
+export const TenantCreate = z
+  .object({
+    name: z.string().trim().min(1).max(200).describe('Legal name of the provider organisation'),
+    uscc: Uscc,
+    providerCode: ProviderCode.optional().describe('Derived from the USCC when omitted'),
+    serviceCode: ServiceCode.optional().describe('Service code used when deriving the provider code'),
+    filingNumbers: z.array(FilingNumber).max(100).default([]),
+  })
+  .strict();
+
+export const Tenant = z.object({
+  id: z.string(),
+  name: z.string(),
+  uscc: Uscc,
+  providerCode: ProviderCode,
+  filingNumbers: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+});
+
+export const ApiKeyCreate = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    role: Role,
+    tenantId: z.string().min(1).nullable().optional().describe('Omit to use the caller\'s tenant'),
+    scopes: z.array(Scope).min(1).optional().describe("A subset of the role's scopes; default all of them"),
+  })
+  .strict();
+
+export const ApiKey = z.object({
+  id: z.string(),
+  tenantId: z.string().nullable(),
+  name: z.string(),
+  role: Role,
+  scopes: z.array(Scope),
+  createdAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().nullable(),
+  lastUsedAt: z.iso.datetime().nullable(),
+});
+
+export const ApiKeyCreated = ApiKey.extend({
+  secret: z.string().describe('The bearer token. Shown once; store it now.'),
+});
+
+export const LabelKind = z.enum(['1', '2', '3']);
+
+/** GB 45438-2025 Annex E: the seven fields of the implicit label. */
+export const AigcLabel = z.object({
+  Label: LabelKind,
+  ContentProducer: z.string(),
+  ProduceID: z.string(),
+  ReservedCode1: z.string(),
+  ContentPropagator: z.string(),
+  PropagateID: z.string(),
+  ReservedCode2: z.string(),
+});
+
+export const Modality = z.enum(['image', 'video', 'audio', 'text', 'document']);
+
+export const ContentRecord = z.object({
+  produceId: ProduceId,
+  tenantId: z.string(),
+  service: z.string(),
+  modality: Modality,
+  format: z.string(),
+  mediaType: z.string(),
+  inputSha256: z.string().length(64),
+  outputSha256: z.string().length(64),
+  inputBytes: z.number().int().nullable(),
+  outputBytes: z.number().int().nullable(),
+  label: AigcLabel,
+  createdAt: z.iso.datetime(),
+  createdBy: z.string().nullable(),
+});
+
+export const LabelQuery = z
+  .object({
+    service: ServiceCode.optional().describe("Service code; default the one in the tenant's provider code"),
+    tenant: z.string().optional().describe('Tenant id; only for installation-wide keys'),
+    filename: z.string().max(255).optional().describe('Name of the file, for the download name'),
+  })
+  .strict();
+
+/** RFC 9457 problem details, with the stable error code as an extension member. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  code: z.string().describe('Stable error code, e.g. format.truncated'),
+  requestId: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const Health = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
+
+export type TenantCreate = z.input<typeof TenantCreate>;
+export type Tenant = z.infer<typeof Tenant>;
+export type ApiKeyCreate = z.infer<typeof ApiKeyCreate>;
+export type ApiKey = z.infer<typeof ApiKey>;
+export type ApiKeyCreated = z.infer<typeof ApiKeyCreated>;
+export type ContentRecord = z.infer<typeof ContentRecord>;
+export type Problem = z.infer<typeof Problem>;

@@ -1,0 +1,30 @@
+import { sha256Hex } from '@synthguard/core';
+import { detectFormat } from '@synthguard/formats';
+import { type AigcLabel, readImplicitLabel } from '@synthguard/labels';
+
+export interface Inspection {
+  readonly format: string;
+  readonly mediaType: string;
+  readonly modality: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  /** The GB 45438 implicit label, when the file carries one. */
+  readonly label:
+    | { readonly fields: AigcLabel; readonly form: 'bare' | 'wrapped'; readonly problems: readonly string[] }
+    | undefined;
+}
+
+/** What a file is and which implicit label it carries. Read-only; validates the structure first. */
+export function inspectContent(file: Uint8Array): Inspection {
+  const handler = detectFormat(file);
+  handler.validate(file);
+  const found = handler.xmp === undefined ? undefined : readImplicitLabel(handler.xmp, file);
+  return {
+    format: handler.id,
+    mediaType: handler.mediaType,
+    modality: handler.modality,
+    bytes: file.length,
+    sha256: sha256Hex(file),
+    label: found === undefined ? undefined : { fields: found.label, form: found.form, problems: found.problems },
+  };
+}

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { type Clock, systemClock } from '@synthguard/core';
+import { type Store, openStore } from '@synthguard/store';
+import { issueApiKey } from '../keys.js';
+import { type DataDirLock, ensureDataDir, lockDataDir, writeSecretFile } from './data-dir.js';
+
+export interface RuntimeConfig {
+  /** Data directory: embedded database, keys, credentials. */
+  readonly dataDir: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite database in dataDir is used. */
+  readonly databaseUrl?: string | undefined;
+  readonly clock?: Clock;
+}
+
+export interface Runtime {
+  readonly store: Store;
+  readonly dataDir: string;
+  readonly clock: Clock;
+  /** Set when this start created the first admin credential. */
+  readonly adminCredentialCreated: string | undefined;
+  close(): Promise<void>;
+}
+
+export const ADMIN_CREDENTIAL_FILE = 'admin-credential';
+
+/**
+ * Opens what the apps share: the data directory (locked when embedded), the store with its
+ * migrations applied, and on first start an installation admin key written once to
+ * `<dataDir>/admin-credential` with mode 0600.
+ */
+export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
+  const clock = config.clock ?? systemClock;
+  await ensureDataDir(config.dataDir);
+  let lock: DataDirLock | undefined;
+  if (config.databaseUrl === undefined) lock = await lockDataDir(config.dataDir);
+  let store: Store;
+  try {
+    store =
+      config.databaseUrl === undefined
+        ? await openStore({ driver: 'pglite', dataDir: join(config.dataDir, 'pglite') })
+        : await openStore({ driver: 'postgres', url: config.databaseUrl });
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
+  let adminCredentialCreated: string | undefined;
+  try {
+    adminCredentialCreated = await ensureAdminCredential(store, config.dataDir, clock);
+  } catch (err) {
+    await store.close();
+    await lock?.release();
+    throw err;
+  }
+  return {
+    store,
+    dataDir: config.dataDir,
+    clock,
+    adminCredentialCreated,
+    close: async () => {
+      await store.close();
+      await lock?.release();
+    },
+  };
+}
+
+async function ensureAdminCredential(store: Store, dataDir: string, clock: Clock): Promise<string | undefined> {
+  const admins = (await store.apiKeys.listByTenant(null)).filter((k) => k.role === 'admin' && k.revokedAt === null);
+  if (admins.length > 0) return undefined;
+  const { token } = await issueApiKey(
+    store,
+    { name: 'first admin (created on first start)', role: 'admin', tenantId: null, createdBy: null },
+    clock,
+  );
+  const path = join(dataDir, ADMIN_CREDENTIAL_FILE);
+  await writeSecretFile(path, `${token}\n`);
+  return path;
+}

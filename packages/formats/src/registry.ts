@@ -1,0 +1,52 @@
+/**
+ * The handler registry. `formatHandlers` is the ONE list; every lookup is derived from it,
+ * so adding a format means writing a handler and appending it here (see README.md).
+ */
+import { formatError } from './errors.js';
+import type { FormatHandler } from './handler.js';
+import { jpegHandler } from './jpeg/handler.js';
+import { pngHandler } from './png/handler.js';
+
+export const formatHandlers: readonly FormatHandler[] = Object.freeze([jpegHandler, pngHandler]);
+
+function indexBy(key: (h: FormatHandler) => readonly string[]): ReadonlyMap<string, FormatHandler> {
+  const map = new Map<string, FormatHandler>();
+  for (const h of formatHandlers) {
+    for (const k of key(h)) {
+      // Two handlers claiming one key is a programming error in this package.
+      if (map.has(k)) throw new Error(`formats registry: duplicate key ${k}`);
+      map.set(k, h);
+    }
+  }
+  return map;
+}
+
+const byId = indexBy((h) => [h.id]);
+const byExtension = indexBy((h) => h.extensions);
+const byMediaType = indexBy((h) => [h.mediaType]);
+
+/** The handler whose magic bytes match. Throws FormatError 'format.unsupported'. */
+export function detectFormat(file: Uint8Array): FormatHandler {
+  for (const h of formatHandlers) if (h.sniff(file)) return h;
+  throw formatError(
+    'format.unsupported',
+    `Unrecognised file format; supported formats: ${formatHandlers.map((h) => h.id).join(', ')}.`,
+  );
+}
+
+export function handlerById(id: string): FormatHandler | undefined {
+  return byId.get(id);
+}
+
+/** Accepts 'jpg', 'JPG' and '.jpg'. */
+export function handlerByExtension(ext: string): FormatHandler | undefined {
+  const key = ext.trim().toLowerCase();
+  return byExtension.get(key.startsWith('.') ? key.slice(1) : key);
+}
+
+/** Accepts 'image/png' and 'Image/PNG; charset=binary' (parameters are ignored). */
+export function handlerByMediaType(mediaType: string): FormatHandler | undefined {
+  const semi = mediaType.indexOf(';');
+  const essence = (semi < 0 ? mediaType : mediaType.slice(0, semi)).trim().toLowerCase();
+  return byMediaType.get(essence);
+}
