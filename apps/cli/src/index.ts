@@ -1,1 +1,1 @@
-export {};
+export { buildProgram, CLI_VERSION } from './program.js';
