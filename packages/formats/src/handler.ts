@@ -26,6 +26,8 @@ export interface FormatHandler {
   readonly id: FormatId;
   /** IANA media type, lower-case, without parameters: 'image/jpeg'. */
   readonly mediaType: string;
+  /** Other media types seen in the wild for this format ('image/jpg'); lookups accept them. */
+  readonly mediaTypeAliases?: readonly string[];
   /** File name extensions, lower-case, without the dot: ['jpg', 'jpeg', 'jpe']. */
   readonly extensions: readonly string[];
   readonly modality: Modality;

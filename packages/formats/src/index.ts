@@ -1,3 +1,9 @@
 export type { FormatId, FormatHandler, XmpCarrier } from './handler.js';
 export { type FormatErrorCode, FormatError } from './errors.js';
-export { detectFormat, formatHandlers, handlerByExtension, handlerById, handlerByMediaType } from './registry.js';
+export {
+  detectFormat,
+  formatHandlers,
+  handlerByExtension,
+  handlerById,
+  handlerByMediaType,
+} from './registry.js';

@@ -23,7 +23,7 @@ function indexBy(key: (h: FormatHandler) => readonly string[]): ReadonlyMap<stri
 
 const byId = indexBy((h) => [h.id]);
 const byExtension = indexBy((h) => h.extensions);
-const byMediaType = indexBy((h) => [h.mediaType]);
+const byMediaType = indexBy((h) => [h.mediaType, ...(h.mediaTypeAliases ?? [])]);
 
 /** The handler whose magic bytes match. Throws FormatError 'format.unsupported'. */
 export function detectFormat(file: Uint8Array): FormatHandler {

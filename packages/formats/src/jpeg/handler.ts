@@ -6,6 +6,7 @@ import { readJpegXmp, writeJpegXmp } from './xmp.js';
 export const jpegHandler: FormatHandler = {
   id: 'jpeg',
   mediaType: 'image/jpeg',
+  mediaTypeAliases: ['image/jpg', 'image/pjpeg'],
   extensions: ['jpg', 'jpeg', 'jpe'],
   modality: 'image',
   sniff: (head) => head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff,

@@ -45,11 +45,7 @@ export interface JpegLayout {
 }
 
 function truncated(what: string, offset: number): FormatError {
-  return formatError(
-    'format.truncated',
-    `JPEG ends inside ${what}; supply the complete file.`,
-    { offset },
-  );
+  return formatError('format.truncated', `JPEG ends inside ${what}; supply the complete file.`, { offset });
 }
 
 function corrupt(what: string, offset: number, details: Record<string, unknown> = {}): FormatError {

@@ -20,11 +20,19 @@ const EXIF_HEADER = asciiBytes('Exif\0');
 export const MAX_STANDARD_XMP_PACKET = 65502;
 
 function isStandardXmp(file: Uint8Array, s: JpegSegment): boolean {
-  return s.marker === APP1 && s.end - s.payloadStart >= XMP_HEADER.length && startsWithAt(file, XMP_HEADER, s.payloadStart);
+  return (
+    s.marker === APP1 &&
+    s.end - s.payloadStart >= XMP_HEADER.length &&
+    startsWithAt(file, XMP_HEADER, s.payloadStart)
+  );
 }
 
 function isExif(file: Uint8Array, s: JpegSegment): boolean {
-  return s.marker === APP1 && startsWithAt(file, EXIF_HEADER, s.payloadStart) && s.payloadStart + EXIF_HEADER.length <= s.end;
+  return (
+    s.marker === APP1 &&
+    startsWithAt(file, EXIF_HEADER, s.payloadStart) &&
+    s.payloadStart + EXIF_HEADER.length <= s.end
+  );
 }
 
 /** The single standard XMP segment, undefined when absent. Throws on duplicates. */

@@ -105,4 +105,3 @@ export function buildChunk(type: string, data: Uint8Array): Uint8Array {
   writeU32BE(out, 8 + data.length, crc32(out, 4, 8 + data.length));
   return out;
 }
-

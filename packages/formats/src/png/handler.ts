@@ -6,6 +6,7 @@ import { readPngXmp, writePngXmp } from './xmp.js';
 export const pngHandler: FormatHandler = {
   id: 'png',
   mediaType: 'image/png',
+  mediaTypeAliases: ['image/x-png'],
   extensions: ['png'],
   modality: 'image',
   sniff: hasPngSignature,

@@ -28,11 +28,18 @@ export const MAX_PNG_XMP_PACKET = MAX_CHUNK_LENGTH - ITXT_PREFIX.length;
 const TEXT_CHUNKS = new Set(['iTXt', 'zTXt', 'tEXt']);
 
 function isXmpChunk(file: Uint8Array, c: PngChunk): boolean {
-  return TEXT_CHUNKS.has(c.type) && c.dataEnd - c.dataStart >= XMP_KEYWORD.length && startsWithAt(file, XMP_KEYWORD, c.dataStart);
+  return (
+    TEXT_CHUNKS.has(c.type) &&
+    c.dataEnd - c.dataStart >= XMP_KEYWORD.length &&
+    startsWithAt(file, XMP_KEYWORD, c.dataStart)
+  );
 }
 
 function corrupt(what: string, c: PngChunk): FormatError {
-  return formatError('format.corrupt', `PNG ${c.type} XMP chunk is malformed: ${what}.`, { chunk: c.type, offset: c.start });
+  return formatError('format.corrupt', `PNG ${c.type} XMP chunk is malformed: ${what}.`, {
+    chunk: c.type,
+    offset: c.start,
+  });
 }
 
 function inflate(data: Uint8Array, c: PngChunk): Uint8Array {
@@ -97,10 +104,14 @@ function findXmpChunk(file: Uint8Array, chunks: readonly PngChunk[]): PngChunk |
 
 function buildXmpChunk(packet: Uint8Array): Uint8Array {
   if (packet.length > MAX_PNG_XMP_PACKET) {
-    throw formatError('format.metadata_too_large', 'The XMP packet does not fit one PNG chunk; make it smaller.', {
-      size: packet.length,
-      limit: MAX_PNG_XMP_PACKET,
-    });
+    throw formatError(
+      'format.metadata_too_large',
+      'The XMP packet does not fit one PNG chunk; make it smaller.',
+      {
+        size: packet.length,
+        limit: MAX_PNG_XMP_PACKET,
+      },
+    );
   }
   return buildChunk('iTXt', concatBytes([ITXT_PREFIX, packet]));
 }

@@ -1,0 +1,331 @@
+/**
+ * The shared conformance suite every format handler's test calls (in the style of hono's
+ * `common.case.test.ts`): one function, one set of promises every handler must keep.
+ *
+ *   runHandlerConformance(jpegHandler, { buildFixtures: buildJpegFixtures, ...imageProbes });
+ *
+ * Test-only code: imports vitest and fast-check, and is not exported from the package index.
+ */
+import { bytesEqual, utf8Encode } from '@synthguard/core';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FormatErrorCode } from '../errors.js';
+import type { FormatHandler, XmpCarrier } from '../handler.js';
+import {
+  detectFormat,
+  formatHandlers,
+  handlerByExtension,
+  handlerById,
+  handlerByMediaType,
+} from '../registry.js';
+import { applyMutation, catchFormatError, changedWindow, cutOffsets, mutationArb } from './mutations.js';
+
+export interface ConformanceFixture {
+  /** Shown in test names. */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** The exact standard XMP packet the fixture carries, or undefined when it carries none. */
+  readonly xmp: Uint8Array | undefined;
+  /** Number of bytes after the logical end of the file (kept by writes, harmless to cut). */
+  readonly trailer?: number;
+}
+
+export interface ConformanceOptions {
+  /** Builds the fixtures once (may use sharp, small committed fixtures). */
+  buildFixtures: () => Promise<readonly ConformanceFixture[]>;
+  /** Decodes the essence (pixels, samples, text); must be equal before and after every write. */
+  decode?: (file: Uint8Array) => Promise<unknown>;
+  /** Other metadata that must survive a write (EXIF, ICC, text chunks), excluding XMP itself. */
+  preserved?: (file: Uint8Array) => Promise<unknown>;
+  /**
+   * Applied after each random mutation in the fuzz properties: recompute checksums (PNG CRCs)
+   * so the fuzzer also reaches past integrity checks. Must not throw.
+   */
+  reseal?: (file: Uint8Array) => Uint8Array;
+  /** fast-check runs per property (default 300). */
+  numRuns?: number;
+}
+
+const TRUNCATION_CODES: FormatErrorCode[] = ['format.truncated', 'format.corrupt'];
+
+/** A small, valid XMP packet with non-ASCII text. */
+export function buildXmpPacket(marker = 'synthguard'): Uint8Array {
+  return utf8Encode(
+    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>' +
+      '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
+      '<rdf:Description rdf:about="" xmlns:sgt="http://example.com/ns/synthguard-test/">' +
+      `<sgt:Label>{"Label":"1","ContentProducer":"${marker}","ProduceID":"人工智能生成"}</sgt:Label>` +
+      '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>',
+  );
+}
+
+export function runHandlerConformance(handler: FormatHandler, options: ConformanceOptions): void {
+  const numRuns = options.numRuns ?? 300;
+  const packet = buildXmpPacket();
+  const otherPacket = buildXmpPacket('a second, longer producer name to change the size');
+
+  describe(`${handler.id} handler conformance`, () => {
+    let fixtures: readonly ConformanceFixture[] = [];
+    beforeAll(async () => {
+      fixtures = await options.buildFixtures();
+      expect(fixtures.length).toBeGreaterThan(0);
+    });
+    const each = (fn: (f: ConformanceFixture) => void): void => {
+      for (const f of fixtures) {
+        try {
+          fn(f);
+        } catch (err) {
+          throw new Error(`fixture "${f.name}": ${err instanceof Error ? err.message : String(err)}`, {
+            cause: err,
+          });
+        }
+      }
+    };
+    const eachAsync = async (fn: (f: ConformanceFixture) => Promise<void>): Promise<void> => {
+      for (const f of fixtures) {
+        try {
+          await fn(f);
+        } catch (err) {
+          throw new Error(`fixture "${f.name}": ${err instanceof Error ? err.message : String(err)}`, {
+            cause: err,
+          });
+        }
+      }
+    };
+
+    describe('identity and registry', () => {
+      it('has a lower-case media type and lower-case extensions without dots', () => {
+        expect(handler.mediaType).toBe(handler.mediaType.toLowerCase());
+        expect(handler.mediaType).not.toContain(';');
+        expect(handler.extensions.length).toBeGreaterThan(0);
+        for (const ext of handler.extensions) expect(ext).toMatch(/^[a-z0-9]+$/);
+      });
+      it('is registered and found by id, every extension and media type', () => {
+        expect(formatHandlers).toContain(handler);
+        expect(handlerById(handler.id)).toBe(handler);
+        expect(handlerByMediaType(handler.mediaType)).toBe(handler);
+        expect(handlerByMediaType(`${handler.mediaType.toUpperCase()}; charset=binary`)).toBe(handler);
+        for (const ext of handler.extensions) {
+          expect(handlerByExtension(ext)).toBe(handler);
+          expect(handlerByExtension(`.${ext.toUpperCase()}`)).toBe(handler);
+        }
+      });
+      it('sniffs and detects every fixture, and every fixture validates', () => {
+        each((f) => {
+          expect(handler.sniff(f.bytes)).toBe(true);
+          expect(detectFormat(f.bytes)).toBe(handler);
+          handler.validate(f.bytes);
+        });
+      });
+      it('sniff never throws, on any input', () => {
+        expect(handler.sniff(new Uint8Array(0))).toBe(false);
+        fc.assert(
+          fc.property(fc.uint8Array({ maxLength: 32 }), (head) => {
+            expect(typeof handler.sniff(head)).toBe('boolean');
+          }),
+          { numRuns },
+        );
+      });
+      it('sniffs every non-empty prefix of its own fixtures without throwing', () => {
+        each((f) => {
+          for (let n = 0; n <= Math.min(16, f.bytes.length); n++) handler.sniff(f.bytes.subarray(0, n));
+        });
+      });
+    });
+
+    describe('structure', () => {
+      it('rejects every truncation with format.truncated or format.corrupt', () => {
+        each((f) => {
+          const logicalEnd = f.bytes.length - (f.trailer ?? 0);
+          for (const cut of cutOffsets(f.bytes.length)) {
+            const part = f.bytes.slice(0, cut);
+            const err = catchFormatError(() => {
+              handler.validate(part);
+            });
+            if (cut >= logicalEnd) {
+              expect(err, `cut at ${cut} lies in the trailer`).toBeUndefined();
+              continue;
+            }
+            expect(err?.code, `cut at ${cut} of ${f.bytes.length}`).toBeOneOf(TRUNCATION_CODES);
+          }
+        });
+      });
+    });
+
+    describe('hostile input (fast-check)', () => {
+      it('mutated files: validate/readXmp/writeXmp succeed or throw FormatError; successful writes read back', () => {
+        const fixtureArb = fc.nat().map((i) => fixtures[i % fixtures.length]!);
+        fc.assert(
+          fc.property(
+            fixtureArb,
+            fc.array(mutationArb, { minLength: 1, maxLength: 4 }),
+            fc.boolean(),
+            (f, ms, reseal) => {
+              let bytes = f.bytes;
+              for (const m of ms) bytes = applyMutation(bytes, m);
+              if (reseal && options.reseal !== undefined) bytes = options.reseal(bytes);
+              catchFormatError(() => {
+                handler.sniff(bytes);
+              });
+              catchFormatError(() => detectFormat(bytes));
+              catchFormatError(() => {
+                handler.validate(bytes);
+              });
+              const xmp = handler.xmp;
+              if (xmp === undefined) return;
+              catchFormatError(() => xmp.readXmp(bytes));
+              let out: Uint8Array | undefined;
+              const err = catchFormatError(() => {
+                out = xmp.writeXmp(bytes, packet);
+              });
+              if (err === undefined && out !== undefined) {
+                handler.validate(out);
+                expect(xmp.readXmp(out)).toEqual(packet);
+                const removed = xmp.writeXmp(out, undefined);
+                expect(xmp.readXmp(removed)).toBeUndefined();
+              }
+            },
+          ),
+          { numRuns },
+        );
+      });
+
+      it('random bytes behind a valid signature: FormatError or success, never another exception', () => {
+        const f = fixtures[0]!;
+        fc.assert(
+          fc.property(fc.nat({ max: 64 }), fc.uint8Array({ maxLength: 512 }), (keep, tail) => {
+            const bytes = new Uint8Array(Math.min(keep, f.bytes.length) + tail.length);
+            bytes.set(f.bytes.subarray(0, keep));
+            bytes.set(tail, Math.min(keep, f.bytes.length));
+            catchFormatError(() => {
+              handler.validate(bytes);
+            });
+            const xmp = handler.xmp;
+            if (xmp === undefined) return;
+            catchFormatError(() => xmp.readXmp(bytes));
+            catchFormatError(() => xmp.writeXmp(bytes, packet));
+            catchFormatError(() => xmp.writeXmp(bytes, undefined));
+          }),
+          { numRuns },
+        );
+      });
+    });
+
+    const xmp: XmpCarrier | undefined = handler.xmp;
+    if (xmp === undefined) return;
+
+    describe('XMP carrier', () => {
+      it('reads the fixture packet (undefined when it has none)', () => {
+        each((f) => {
+          const got = xmp.readXmp(f.bytes);
+          if (f.xmp === undefined) expect(got).toBeUndefined();
+          else expect(got).toEqual(f.xmp);
+        });
+      });
+
+      it('write then read returns the packet; the result validates and is detected', () => {
+        each((f) => {
+          const out = xmp.writeXmp(f.bytes, packet);
+          handler.validate(out);
+          expect(detectFormat(out)).toBe(handler);
+          expect(xmp.readXmp(out)).toEqual(packet);
+        });
+      });
+
+      it('never modifies its input', () => {
+        each((f) => {
+          const copy = f.bytes.slice();
+          xmp.writeXmp(f.bytes, packet);
+          xmp.writeXmp(f.bytes, undefined);
+          xmp.readXmp(f.bytes);
+          expect(bytesEqual(f.bytes, copy)).toBe(true);
+        });
+      });
+
+      it('rewriting is idempotent and keeps exactly one packet', () => {
+        each((f) => {
+          const once = xmp.writeXmp(f.bytes, packet);
+          const twice = xmp.writeXmp(once, packet);
+          expect(bytesEqual(once, twice)).toBe(true);
+          const other = xmp.writeXmp(once, otherPacket);
+          expect(xmp.readXmp(other)).toEqual(otherPacket);
+          expect(bytesEqual(xmp.writeXmp(other, packet), once)).toBe(true);
+        });
+      });
+
+      it('write then remove restores the exact original bytes of a file without XMP', () => {
+        each((f) => {
+          if (f.xmp !== undefined) return;
+          expect(bytesEqual(xmp.writeXmp(f.bytes, undefined), f.bytes)).toBe(true);
+          const removed = xmp.writeXmp(xmp.writeXmp(f.bytes, packet), undefined);
+          expect(bytesEqual(removed, f.bytes)).toBe(true);
+          expect(xmp.readXmp(removed)).toBeUndefined();
+        });
+      });
+
+      it('replacing an existing packet keeps every byte outside its slot', () => {
+        let checked = 0;
+        each((f) => {
+          if (f.xmp === undefined) return;
+          checked++;
+          // Removal deletes exactly one contiguous slot ...
+          const removed = xmp.writeXmp(f.bytes, undefined);
+          expect(xmp.readXmp(removed)).toBeUndefined();
+          const slot = f.bytes.length - removed.length;
+          expect(slot).toBeGreaterThan(0);
+          expect(changedWindow(f.bytes, removed)).toBe(slot);
+          // ... and a replacement changes nothing outside a window of that size, in place.
+          for (const p of [packet, otherPacket, new Uint8Array(0)]) {
+            const out = xmp.writeXmp(f.bytes, p);
+            expect(changedWindow(f.bytes, out)).toBeLessThanOrEqual(slot);
+            expect(bytesEqual(xmp.writeXmp(out, undefined), removed)).toBe(true);
+          }
+        });
+        expect(checked, 'at least one fixture must carry XMP').toBeGreaterThan(0);
+      });
+
+      it('keeps the essence (decoded content) identical', async () => {
+        const decode = options.decode;
+        if (decode === undefined) return;
+        await eachAsync(async (f) => {
+          const before = await decode(f.bytes);
+          expect(await decode(xmp.writeXmp(f.bytes, packet))).toEqual(before);
+          expect(await decode(xmp.writeXmp(f.bytes, undefined))).toEqual(before);
+        });
+      });
+
+      it('keeps other metadata (EXIF, ICC, text) present and unchanged', async () => {
+        const preserved = options.preserved;
+        if (preserved === undefined) return;
+        await eachAsync(async (f) => {
+          const before = await preserved(f.bytes);
+          expect(await preserved(xmp.writeXmp(f.bytes, packet))).toEqual(before);
+          expect(await preserved(xmp.writeXmp(f.bytes, undefined))).toEqual(before);
+        });
+      });
+
+      it('round-trips arbitrary packet bytes (property)', () => {
+        const f = fixtures[0]!;
+        fc.assert(
+          fc.property(fc.uint8Array({ maxLength: 4096 }), (p) => {
+            const out = xmp.writeXmp(f.bytes, p);
+            expect(xmp.readXmp(out)).toEqual(p);
+          }),
+          { numRuns: Math.min(numRuns, 100) },
+        );
+      });
+
+      it('rejects every truncation in readXmp and writeXmp with a FormatError', () => {
+        each((f) => {
+          const logicalEnd = f.bytes.length - (f.trailer ?? 0);
+          for (const cut of cutOffsets(logicalEnd)) {
+            const part = f.bytes.slice(0, cut);
+            for (const op of [() => xmp.readXmp(part), () => xmp.writeXmp(part, packet)]) {
+              expect(catchFormatError(op)?.code, `cut at ${cut}`).toBeOneOf(TRUNCATION_CODES);
+            }
+          }
+        });
+      });
+    });
+  });
+}
