@@ -1,1 +1,31 @@
-export {};
+export { type StoreErrorCode, StoreError } from './errors.js';
+export { type StoreConfig, openStore } from './open.js';
+export { type Store, type StoreDriver } from './store.js';
+export type {
+  ApiKeysTable,
+  BigIntColumn,
+  ContentRecordsTable,
+  CreatedAtColumn,
+  Database,
+  JsonColumn,
+  TenantsTable,
+} from './schema.js';
+export {
+  API_KEY_ROLES,
+  type ApiKey,
+  type ApiKeyRole,
+  type ContentLabel,
+  type ContentRecord,
+  type ListContentRecordsOptions,
+  type NewApiKey,
+  type NewContentRecord,
+  type NewTenant,
+  type RecordScope,
+  type Tenant,
+  type TenantPatch,
+} from './types.js';
+export type { TenantRepository } from './repositories/tenants.js';
+export type { ApiKeyRepository } from './repositories/api-keys.js';
+export { type ContentRecordRepository, MAX_LIST_LIMIT } from './repositories/content-records.js';
+export { PGliteDialect } from './dialect/pglite-dialect.js';
+export { MIGRATIONS } from './migrations.js';

@@ -1,0 +1,135 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { StoreError } from './errors.js';
+
+/**
+ * Schema migrations, applied in name order by `openStore`. Migrations are FROZEN once
+ * released: never edit one, add the next (`0002_...`). They take `Kysely<unknown>` so they
+ * do not follow later changes of the `Database` type. See README.md.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('tenants')
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('uscc', 'text', (c) => c.notNull())
+        .addColumn('provider_code', 'text', (c) => c.notNull())
+        .addColumn('filing_numbers', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('tenants_pkey', ['id'])
+        .addUniqueConstraint('tenants_uscc_key', ['uscc'])
+        .addCheckConstraint('tenants_filing_numbers_check', sql`jsonb_typeof(filing_numbers) = 'array'`)
+        .execute();
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text')
+        .addColumn('name', 'text')
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'jsonb', (c) => c.notNull())
+        .addColumn('secret_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('created_by', 'text')
+        .addColumn('revoked_at', 'timestamptz')
+        .addColumn('last_used_at', 'timestamptz')
+        .addPrimaryKeyConstraint('api_keys_pkey', ['id'])
+        .addForeignKeyConstraint('api_keys_tenant_id_fkey', ['tenant_id'], 'tenants', ['id'])
+        // Frozen copy of the role list as of 0001; a new role needs a migration.
+        .addCheckConstraint(
+          'api_keys_role_check',
+          sql`role in (${sql.join(API_KEY_ROLES_0001.map((r) => sql.lit(r)))})`,
+        )
+        .addCheckConstraint('api_keys_scopes_check', sql`jsonb_typeof(scopes) = 'array'`)
+        .execute();
+      await db.schema.createIndex('api_keys_tenant_id_idx').on('api_keys').column('tenant_id').execute();
+
+      await db.schema
+        .createTable('content_records')
+        .addColumn('produce_id', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('modality', 'text', (c) => c.notNull())
+        .addColumn('format', 'text', (c) => c.notNull())
+        .addColumn('media_type', 'text', (c) => c.notNull())
+        .addColumn('input_sha256', 'char(64)', (c) => c.notNull())
+        .addColumn('output_sha256', 'char(64)', (c) => c.notNull())
+        .addColumn('input_bytes', 'bigint')
+        .addColumn('output_bytes', 'bigint')
+        .addColumn('label', 'jsonb', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('created_by', 'text')
+        .addPrimaryKeyConstraint('content_records_pkey', ['produce_id'])
+        .addForeignKeyConstraint('content_records_tenant_id_fkey', ['tenant_id'], 'tenants', ['id'])
+        // GB 45438-2025: ProduceID is at most 64 characters.
+        .addCheckConstraint('content_records_produce_id_check', sql`char_length(produce_id) between 1 and 64`)
+        .addCheckConstraint('content_records_label_check', sql`jsonb_typeof(label) = 'object'`)
+        .execute();
+      await db.schema
+        .createIndex('content_records_tenant_created_idx')
+        .on('content_records')
+        .columns(['tenant_id', 'created_at'])
+        .execute();
+    },
+  },
+};
+
+/** Frozen: the roles 0001 allows. Adding a role to ApiKeyRole needs a migration. */
+const API_KEY_ROLES_0001 = ['admin', 'operator', 'reviewer', 'compliance', 'inspector'];
+
+/** Serializes migrations across processes: pg_advisory_lock(hashtext(...)) per schema. */
+const LOCK_NAMESPACE = 'synthguard.store.migrate';
+
+export interface MigrateOptions {
+  /** The schema the store lives in (postgres `schema` option); undefined = search_path default. */
+  readonly schema?: string | undefined;
+  /** Defaults to MIGRATIONS (tests pass a broken set to exercise failure handling). */
+  readonly migrations?: Readonly<Record<string, Migration>>;
+}
+
+/**
+ * Applies pending migrations. Idempotent. Runs on ONE connection holding a session-level
+ * advisory lock, so processes that open the same database at once take turns: the first
+ * migrates, the others find nothing pending. Creates `schema` first when given.
+ *
+ * Throws store.migration_failed (or store.unavailable when the database went away).
+ */
+export async function migrateToLatest<DB>(db: Kysely<DB>, options: MigrateOptions = {}): Promise<string[]> {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...migrations }) };
+  const lockKey = `${LOCK_NAMESPACE}:${options.schema ?? ''}`;
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtext(${lockKey}))`.execute(conn);
+    try {
+      let failed: string | undefined;
+      let error: unknown;
+      let applied: string[] = [];
+      try {
+        if (options.schema !== undefined)
+          await conn.schema.createSchema(options.schema).ifNotExists().execute();
+        const migrator = new Migrator({
+          db: conn,
+          provider,
+          ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }),
+        });
+        const outcome = await migrator.migrateToLatest();
+        const results = outcome.results ?? [];
+        error = outcome.error;
+        failed = results.find((r) => r.status === 'Error')?.migrationName;
+        applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+      } catch (err) {
+        error = err;
+      }
+      if (error === undefined) return applied;
+      if (error instanceof StoreError && error.code === 'store.unavailable') throw error;
+      throw new StoreError(
+        'store.migration_failed',
+        `Database migration ${failed ?? '(setup)'} failed and was rolled back: fix the cause (see the error's cause) and open the store again.`,
+        { cause: error, details: { migration: failed ?? null } },
+      );
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${lockKey}))`.execute(conn).catch(() => undefined);
+    }
+  });
+}
