@@ -1,1 +1,42 @@
-export {};
+export { type LabelErrorCode, LabelError } from './errors.js';
+export {
+  AIGC_FIELDS,
+  AIGC_VALUE_MAX_LENGTH,
+  type AigcField,
+  type AigcLabel,
+  CODE_FIELD_MAX_LENGTH,
+  type DecodedAigcLabel,
+  type LabelKind,
+  PRODUCE_ID_MAX_LENGTH,
+  RESERVED_CODE_MAX_LENGTH,
+  decodeAigcLabel,
+  encodeAigcLabel,
+  isLabelValueSafe,
+  isReservedCodeSafe,
+  validateAigcLabel,
+} from './aigc/label.js';
+export {
+  DEFAULT_SERVICE_CODE,
+  PROVIDER_CODE_LENGTH,
+  type ProviderCodeParts,
+  type ProviderCodeProblem,
+  deriveProviderCode,
+  isValidProviderCode,
+  parseProviderCode,
+} from './provider-code.js';
+export {
+  AIGC_PROPERTY,
+  TC260_NS,
+  TC260_PREFIX,
+  XMP_PACKET_MAX_BYTES,
+  readAigcFromXmp,
+  removeAigcFromXmp,
+  setAigcInXmp,
+} from './xmp/packet.js';
+export {
+  type ImplicitLabel,
+  type XmpSlot,
+  readImplicitLabel,
+  removeImplicitLabel,
+  writeImplicitLabel,
+} from './implicit-label.js';

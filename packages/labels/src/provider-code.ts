@@ -96,7 +96,8 @@ export function deriveProviderCode(
   if (typeof uscc !== 'string') throw problemError('not_a_string', field);
   const usccP = usccToProblem(uscc);
   if (usccP !== undefined) throw problemError(usccP, field);
-  if ((role as string) !== 'generation' && (role as string) !== 'propagation') throw problemError('role', field);
+  if ((role as string) !== 'generation' && (role as string) !== 'propagation')
+    throw problemError('role', field);
   if (typeof serviceCode !== 'string' || !SERVICE_CODE.test(serviceCode)) {
     throw problemError('service_code', field);
   }

@@ -16,9 +16,13 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObj
 export const JSON_MAX_DEPTH = 32;
 
 function fail(offset: number, problem: string): never {
-  throw new LabelError('label.invalid_json', 'The label value is not valid JSON; write the JSON object text.', {
-    details: { offset, problem },
-  });
+  throw new LabelError(
+    'label.invalid_json',
+    'The label value is not valid JSON; write the JSON object text.',
+    {
+      details: { offset, problem },
+    },
+  );
 }
 
 class Parser {

@@ -98,8 +98,9 @@ function invalidField(field: string, problem: string): LabelError {
 
 /** Strict check used by the writer. Throws LabelError `label.invalid_field` with details.field. */
 export function validateAigcLabel(label: AigcLabel): void {
-  const record = label as unknown as Record<string, unknown>;
-  if (typeof label !== 'object') throw invalidField('AIGC', 'not_an_object');
+  const unknownLabel: unknown = label; // callers may hand us parsed JSON
+  if (typeof unknownLabel !== 'object' || unknownLabel === null) throw invalidField('AIGC', 'not_an_object');
+  const record = unknownLabel as Record<string, unknown>;
   if (!isLabelKind(record.Label)) throw invalidField('Label', 'not_1_2_or_3');
   for (const field of AIGC_FIELDS) {
     if (field === 'Label') continue;
