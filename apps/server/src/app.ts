@@ -48,8 +48,10 @@ export async function buildApp(ctx: AppContext, logger: LoggerOptions | false = 
     limits: { fileSize: ctx.maxUploadBytes, files: 1, fields: 20, parts: 21 },
   });
 
-  app.addHook('onRequest', async (req, reply) => {
-    await reply.header(HEADER_REQUEST_ID, req.id);
+  app.addHook('onRequest', (req, reply, done) => {
+    // Reply is thenable (awaiting it waits for the response): set the header, don't await it.
+    reply.header(HEADER_REQUEST_ID, req.id);
+    done();
   });
   app.addHook('onResponse', async (req, reply) => {
     ctx.metrics.httpDuration.observe(

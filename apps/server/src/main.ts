@@ -57,8 +57,8 @@ async function main(): Promise<void> {
     await runtime.close();
     process.exit(1);
   }
-  const address = app.addresses()[0];
-  const port = address?.port ?? config.port;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
   log.info(
     { dataDir: runtime.dataDir, database: runtime.store.driver, port },
     `synthguard listening on http://localhost:${port} (API docs at /docs)`,

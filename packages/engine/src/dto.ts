@@ -20,7 +20,7 @@ export function apiKeyDto(k: store.ApiKey): ApiKey {
   return {
     id: k.id,
     tenantId: k.tenantId,
-    name: k.name,
+    name: k.name ?? '',
     role: k.role,
     scopes: [...k.scopes] as ApiKey['scopes'],
     createdAt: iso(k.createdAt),

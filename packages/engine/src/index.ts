@@ -15,4 +15,4 @@ export { type LabelOutcome, type LabelRequest, labelContent } from './labeling.j
 export { type Inspection, inspectContent } from './inspect.js';
 export { getContentRecord } from './content.js';
 export { ADMIN_CREDENTIAL_FILE, type Runtime, type RuntimeConfig, openRuntime } from './runtime/runtime.js';
-export { lockDataDir, writeSecretFile } from './runtime/data-dir.js';
+export { writeSecretFile } from './runtime/data-dir.js';

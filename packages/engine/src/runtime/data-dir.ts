@@ -1,5 +1,4 @@
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, open, rename, stat } from 'node:fs/promises';
 import { EngineError } from '../errors.js';
 
 /** Creates the data directory (mode 0700) if missing. */
@@ -28,53 +27,4 @@ export async function writeSecretFile(path: string, content: string): Promise<vo
   }
   await chmod(tmp, 0o600);
   await rename(tmp, path);
-}
-
-export interface DataDirLock {
-  readonly path: string;
-  release(): Promise<void>;
-}
-
-/**
- * One process at a time may hold an embedded (PGlite) data directory: PGlite has no
- * multi-process access. A stale lock (its process gone) is taken over.
- */
-export async function lockDataDir(dir: string): Promise<DataDirLock> {
-  const path = join(dir, 'synthguard.pid');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await open(path, 'wx', 0o600);
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.close();
-      return {
-        path,
-        release: async () => {
-          await rm(path, { force: true });
-        },
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new EngineError('runtime.data_dir_unusable', `Cannot lock the data directory ${dir}.`, { cause: err });
-      }
-      const holder = Number.parseInt((await readFile(path, 'utf8').catch(() => '')).trim(), 10);
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new EngineError(
-          'runtime.data_dir_locked',
-          `The data directory ${dir} is in use by process ${holder} (is the server running?). Stop it, or talk to it over the API.`,
-          { details: { pid: holder } },
-        );
-      }
-      await rm(path, { force: true });
-    }
-  }
-  throw new EngineError('runtime.data_dir_locked', `Cannot lock the data directory ${dir}.`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

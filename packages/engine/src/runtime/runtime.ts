@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { type Clock, systemClock } from '@synthguard/core';
+import { type Clock, isAppError, systemClock } from '@synthguard/core';
 import { type Store, openStore } from '@synthguard/store';
 import { issueApiKey } from '../keys.js';
-import { type DataDirLock, ensureDataDir, lockDataDir, writeSecretFile } from './data-dir.js';
+import { EngineError } from '../errors.js';
+import { ensureDataDir, writeSecretFile } from './data-dir.js';
 
 export interface RuntimeConfig {
   /** Data directory: embedded database, keys, credentials. */
@@ -31,8 +32,6 @@ export const ADMIN_CREDENTIAL_FILE = 'admin-credential';
 export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   const clock = config.clock ?? systemClock;
   await ensureDataDir(config.dataDir);
-  let lock: DataDirLock | undefined;
-  if (config.databaseUrl === undefined) lock = await lockDataDir(config.dataDir);
   let store: Store;
   try {
     store =
@@ -40,7 +39,15 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
         ? await openStore({ driver: 'pglite', dataDir: join(config.dataDir, 'pglite') })
         : await openStore({ driver: 'postgres', url: config.databaseUrl });
   } catch (err) {
-    await lock?.release();
+    // PGlite allows one process per data directory; the store locks it and names the holder.
+    if (config.databaseUrl === undefined && isAppError(err, 'store.unavailable') && err.details?.pid !== undefined) {
+      throw new EngineError(
+        'runtime.data_dir_locked',
+        `The data directory ${config.dataDir} is in use by process ${String(err.details.pid)} (is the server running?). ` +
+          'Stop it, or go through its API (the CLI takes --server URL --key KEY).',
+        { cause: err, details: { pid: err.details.pid } },
+      );
+    }
     throw err;
   }
   let adminCredentialCreated: string | undefined;
@@ -48,7 +55,6 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     adminCredentialCreated = await ensureAdminCredential(store, config.dataDir, clock);
   } catch (err) {
     await store.close();
-    await lock?.release();
     throw err;
   }
   return {
@@ -56,10 +62,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     dataDir: config.dataDir,
     clock,
     adminCredentialCreated,
-    close: async () => {
-      await store.close();
-      await lock?.release();
-    },
+    close: () => store.close(),
   };
 }
 

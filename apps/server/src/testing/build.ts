@@ -1,0 +1,61 @@
+import { type Clock, systemClock } from '@synthguard/core';
+import { createTenant, issueApiKey } from '@synthguard/engine';
+import { type Store, type Tenant, openStore } from '@synthguard/store';
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { buildApp } from '../app.js';
+import { Metrics } from '../metrics.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  tenant: Tenant;
+  admin: string;
+  operator: string;
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(opts: { maxUploadBytes?: number; clock?: Clock } = {}): Promise<TestApp> {
+  const store = await openStore({ driver: 'pglite', dataDir: undefined });
+  const clock = opts.clock ?? systemClock;
+  const app = await buildApp({
+    store,
+    clock,
+    metrics: new Metrics(),
+    maxUploadBytes: opts.maxUploadBytes ?? 10 * 1024 * 1024,
+    shuttingDown: () => false,
+  });
+  const tenant = await createTenant(store, { name: '深圳示例科技有限公司', uscc: '91440300MA5G00001W' }, clock);
+  const admin = (await issueApiKey(store, { name: 'admin', role: 'admin', tenantId: null, createdBy: null })).token;
+  const operator = (await issueApiKey(store, { name: 'op', role: 'operator', tenantId: tenant.id, createdBy: null }))
+    .token;
+  return {
+    app,
+    store,
+    tenant,
+    admin,
+    operator,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+/** A small JPEG with EXIF, as generators write them. */
+export async function buildJpeg(): Promise<Buffer> {
+  return sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })
+    .jpeg({ quality: 85 })
+    .withExif({ IFD0: { ImageDescription: 'generated', Software: 'test-generator' } })
+    .toBuffer();
+}
+
+export async function buildPng(): Promise<Buffer> {
+  return sharp({ create: { width: 40, height: 30, channels: 4, background: { r: 10, g: 20, b: 200, alpha: 0.5 } } })
+    .png()
+    .toBuffer();
+}
+
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
