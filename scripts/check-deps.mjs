@@ -20,7 +20,8 @@ export const ALLOWED = {
   console: ['contract'],
 };
 
-const IMPORT = /(?:^|[^\w.])(?:import|export)\s*(?:[\w*{}\s,]+from\s*)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|[^\w.])(?:import|export)\s*(?:[\w*{}\s,]+from\s*)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function* sourceFiles(dir) {
   for (const name of readdirSync(dir)) {
@@ -86,7 +87,8 @@ export function checkDependencies(root, allowed = ALLOWED) {
           if (target === name) violations.push(`${where}: imports its own package ${spec}`);
           else if (!rules.includes(target)) violations.push(`${where}: ${name} may not import ${spec}`);
           else {
-            if (ws[2] !== undefined) violations.push(`${where}: deep import ${spec}; use the package's index`);
+            if (ws[2] !== undefined)
+              violations.push(`${where}: deep import ${spec}; use the package's index`);
             if (!declared.has(`@synthguard/${target}`))
               violations.push(`${where}: imports ${spec} but ${name}/package.json does not declare it`);
             if (!refs.includes(target))
@@ -94,7 +96,8 @@ export function checkDependencies(root, allowed = ALLOWED) {
           }
         } else if (spec.startsWith('.')) {
           const target = resolve(file, '..', spec);
-          if (!target.startsWith(dir + sep)) violations.push(`${where}: relative import ${spec} leaves the package`);
+          if (!target.startsWith(dir + sep))
+            violations.push(`${where}: relative import ${spec} leaves the package`);
         }
       }
     }

@@ -2,12 +2,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM script without type declarations
 import { checkDependencies } from './check-deps.mjs';
 
 const check = checkDependencies as (root: string) => string[];
 
-function buildPackage(root: string, group: string, name: string, deps: string[], files: Record<string, string>): void {
+function buildPackage(
+  root: string,
+  group: string,
+  name: string,
+  deps: string[],
+  files: Record<string, string>,
+): void {
   const dir = join(root, group, name);
   mkdirSync(join(dir, 'src'), { recursive: true });
   const dependencies = Object.fromEntries(deps.map((d) => [`@synthguard/${d}`, '0.1.0']));
@@ -32,7 +37,8 @@ describe('dependency direction check', () => {
     buildPackage(root, 'packages', 'core', [], { 'index.ts': "import { x } from '@synthguard/engine';\n" });
     buildPackage(root, 'packages', 'formats', [], { 'index.ts': "import { y } from '@synthguard/core';\n" });
     buildPackage(root, 'packages', 'labels', ['core'], {
-      'index.ts': "import { z } from '../../formats/src/index.js';\nexport * from '@synthguard/core/src/bytes.js';\n",
+      'index.ts':
+        "import { z } from '../../formats/src/index.js';\nexport * from '@synthguard/core/src/bytes.js';\n",
     });
     const v = check(root);
     expect(v).toEqual(

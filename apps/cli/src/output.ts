@@ -1,4 +1,4 @@
-import { AppError } from '@synthguard/core';
+import { isAppError } from '@synthguard/core';
 
 /** Writes a result: JSON (one document) or human text. */
 export function emit(json: boolean, value: unknown, human: () => string): void {
@@ -7,14 +7,16 @@ export function emit(json: boolean, value: unknown, human: () => string): void {
 
 /** Exit status: 1 for refused input or failed operations, 2 for usage errors (commander's own). */
 export function reportError(err: unknown, json: boolean): number {
-  const code = err instanceof AppError ? err.code : 'internal';
+  const code = isAppError(err) ? err.code : 'internal';
   const message = err instanceof Error ? err.message : String(err);
-  const details = err instanceof AppError ? err.details : undefined;
+  const details = isAppError(err) ? err.details : undefined;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } }, null, 2)}\n`,
+    );
   } else {
     process.stderr.write(`synthguard: ${code}: ${message}\n`);
-    if (!(err instanceof AppError) && err instanceof Error && err.stack !== undefined && process.env.DEBUG) {
+    if (!isAppError(err) && err instanceof Error && err.stack !== undefined && process.env.DEBUG) {
       process.stderr.write(`${err.stack}\n`);
     }
   }

@@ -14,7 +14,9 @@ export async function withRuntime<T>(opts: StoreOptions, fn: (rt: Runtime) => Pr
   });
   try {
     if (runtime.adminCredentialCreated !== undefined) {
-      process.stderr.write(`First start: admin API key written to ${runtime.adminCredentialCreated} (mode 0600).\n`);
+      process.stderr.write(
+        `First start: admin API key written to ${runtime.adminCredentialCreated} (mode 0600).\n`,
+      );
     }
     return await fn(runtime);
   } finally {

@@ -16,7 +16,11 @@ afterAll(async () => {
   await t.close();
 });
 
-function multipart(file: Buffer, name: string, type: string): { payload: Buffer; headers: Record<string, string> } {
+function multipart(
+  file: Buffer,
+  name: string,
+  type: string,
+): { payload: Buffer; headers: Record<string, string> } {
   const boundary = '----sgtest' + Math.random().toString(16).slice(2);
   const head = `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${name}"\r\ncontent-type: ${type}\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
@@ -53,7 +57,11 @@ describe('POST /v1/labels', () => {
       ReservedCode2: '',
     });
 
-    const rec = await t.app.inject({ method: 'GET', url: `/v1/content/${produceId}`, headers: bearer(t.operator) });
+    const rec = await t.app.inject({
+      method: 'GET',
+      url: `/v1/content/${produceId}`,
+      headers: bearer(t.operator),
+    });
     expect(rec.statusCode).toBe(200);
     expect(rec.json()).toMatchObject({
       produceId,
@@ -166,12 +174,13 @@ describe('POST /v1/labels', () => {
 });
 
 describe('authentication and tenant isolation', () => {
-  it.each([
-    ['no key', {}, 'auth.missing_credentials'],
-    ['a malformed key', bearer('nope'), 'auth.invalid_key'],
+  const refusals: [string, () => Record<string, string>, string][] = [
+    ['no key', () => ({}), 'auth.missing_credentials'],
+    ['a malformed key', () => bearer('nope'), 'auth.invalid_key'],
     ['a wrong secret', () => bearer(t.operator.slice(0, -4) + 'AAAA'), 'auth.invalid_key'],
-  ] as const)('refuses %s with 401', async (_n, h, code) => {
-    const headers = typeof h === 'function' ? h() : h;
+  ];
+  it.each(refusals)('refuses %s with 401', async (_n, h, code) => {
+    const headers = h();
     const res = await t.app.inject({ method: 'POST', url: '/v1/labels', headers, payload: png });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ code });
@@ -186,11 +195,21 @@ describe('authentication and tenant isolation', () => {
     });
     expect(created.statusCode).toBe(201);
     const { id, secret } = created.json<{ id: string; secret: string }>();
-    const ok = await t.app.inject({ method: 'POST', url: '/v1/labels', headers: bearer(secret), payload: png });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/v1/labels',
+      headers: bearer(secret),
+      payload: png,
+    });
     expect(ok.statusCode).toBe(201);
     const revoked = await t.app.inject({ method: 'DELETE', url: `/v1/keys/${id}`, headers: bearer(t.admin) });
     expect(revoked.statusCode).toBe(200);
-    const after = await t.app.inject({ method: 'POST', url: '/v1/labels', headers: bearer(secret), payload: png });
+    const after = await t.app.inject({
+      method: 'POST',
+      url: '/v1/labels',
+      headers: bearer(secret),
+      payload: png,
+    });
     expect(after.statusCode).toBe(401);
     expect(after.json()).toMatchObject({ code: 'auth.revoked_key' });
   });
@@ -203,7 +222,12 @@ describe('authentication and tenant isolation', () => {
       payload: { name: 'inspector', role: 'inspector', tenantId: t.tenant.id },
     });
     const { secret } = created.json<{ secret: string }>();
-    const res = await t.app.inject({ method: 'POST', url: '/v1/labels', headers: bearer(secret), payload: png });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/labels',
+      headers: bearer(secret),
+      payload: png,
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ code: 'auth.forbidden' });
   });
@@ -222,7 +246,12 @@ describe('authentication and tenant isolation', () => {
       headers: bearer(t.admin),
       payload: { name: 'other', role: 'operator', tenantId: other.json<{ id: string }>().id },
     });
-    const labeled = await t.app.inject({ method: 'POST', url: '/v1/labels', headers: bearer(t.operator), payload: png });
+    const labeled = await t.app.inject({
+      method: 'POST',
+      url: '/v1/labels',
+      headers: bearer(t.operator),
+      payload: png,
+    });
     const id = labeled.headers['synthguard-produce-id'] as string;
     const res = await t.app.inject({
       method: 'GET',
@@ -253,7 +282,10 @@ describe('tenants', () => {
       payload: { name: 'x', uscc: '91440300MA5G00001X' },
     });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'tenant.invalid_uscc', details: { field: 'uscc', problem: 'check' } });
+    expect(res.json()).toMatchObject({
+      code: 'tenant.invalid_uscc',
+      details: { field: 'uscc', problem: 'check' },
+    });
   });
 
   it('rejects a duplicate USCC with 409', async () => {
@@ -285,7 +317,9 @@ describe('operations and documentation', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/labels', '/v1/content/{produceId}', '/v1/tenants']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/labels', '/v1/content/{produceId}', '/v1/tenants']),
+    );
     expect(JSON.stringify(doc.paths['/v1/tenants'])).toContain('uscc');
     expect(JSON.stringify(doc.paths['/v1/labels'])).toContain('multipart/form-data');
   });
@@ -305,7 +339,11 @@ describe('operations and documentation', () => {
   });
 
   it('echoes a caller request id and answers unknown routes with a problem', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/v1/nothing', headers: { 'x-request-id': 'abc-123' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/nothing',
+      headers: { 'x-request-id': 'abc-123' },
+    });
     expect(res.statusCode).toBe(404);
     expect(res.headers['x-request-id']).toBe('abc-123');
     expect(res.json()).toMatchObject({ code: 'request.not_found', requestId: 'abc-123' });

@@ -25,7 +25,10 @@ export const API_VERSION = '0.1.0';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds the HTTP application. No listening, no process handling: that is main.ts. */
-export async function buildApp(ctx: AppContext, logger: LoggerOptions | false = false): Promise<FastifyInstance> {
+export async function buildApp(
+  ctx: AppContext,
+  logger: LoggerOptions | false = false,
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger === false ? false : { ...logger, redact: ['req.headers.authorization'] },
     genReqId: (req) => {
@@ -77,7 +80,11 @@ export async function buildApp(ctx: AppContext, logger: LoggerOptions | false = 
     return reply
       .code(404)
       .type('application/problem+json')
-      .send(problem('request.not_found', `No route ${req.method} ${req.url.split('?')[0] ?? ''}.`, { requestId: req.id }));
+      .send(
+        problem('request.not_found', `No route ${req.method} ${req.url.split('?')[0] ?? ''}.`, {
+          requestId: req.id,
+        }),
+      );
   });
 
   await app.register(swagger, {
@@ -90,7 +97,9 @@ export async function buildApp(ctx: AppContext, logger: LoggerOptions | false = 
           'Review, label (GB 45438-2025) and record generated content. Errors are RFC 9457 problem details ' +
           '(application/problem+json) with a stable `code`.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'sg_… API key' } } },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'sg_… API key' } },
+      },
     },
     transform: jsonSchemaTransform,
     transformObject: (doc) => finishOpenApi('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
@@ -116,7 +125,8 @@ function classify(err: FastifyError | AppError): {
     const issues = err.validation.map((v) => ({ path: v.instancePath, message: v.message }));
     return { code: 'request.invalid', detail: 'The request does not match the schema.', details: { issues } };
   }
-  if (err.name === 'ZodError') return { code: 'request.invalid', detail: 'The request does not match the schema.' };
+  if (err.name === 'ZodError')
+    return { code: 'request.invalid', detail: 'The request does not match the schema.' };
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
@@ -134,6 +144,9 @@ function classify(err: FastifyError | AppError): {
       if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
         return { code: 'request.invalid', detail: err.message };
       }
-      return { code: 'internal', detail: 'An internal error occurred; the request id identifies it in the logs.' };
+      return {
+        code: 'internal',
+        detail: 'An internal error occurred; the request id identifies it in the logs.',
+      };
   }
 }

@@ -19,13 +19,19 @@ const Env = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   SYNTHGUARD_HOST: z.string().min(1).default('localhost'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  SYNTHGUARD_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+  SYNTHGUARD_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(100 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SYNTHGUARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
-  const parsed = Env.safeParse(env);
+  // An empty variable (`DATABASE_URL=`) means unset, as in most shells' .env habits.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Env.safeParse(present);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration in the environment: ${issues}`);

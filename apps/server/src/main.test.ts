@@ -24,11 +24,19 @@ async function startServer(dataDir: string): Promise<Running> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
-  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  const exited = new Promise<number | null>((res) => {
+    proc.once('exit', (code) => {
+      res(code);
+    });
+  });
   const port = await new Promise<number>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not start:\n${logs.join('')}`)), 60_000);
-    proc.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
-    proc.stdout!.on('data', (d: Buffer) => {
+    const timer = setTimeout(() => {
+      rej(new Error(`server did not start:\n${logs.join('')}`));
+    }, 60_000);
+    proc.stderr.on('data', (d: Buffer) => {
+      logs.push(d.toString());
+    });
+    proc.stdout.on('data', (d: Buffer) => {
       for (const line of d.toString().split('\n')) {
         if (line.trim() === '') continue;
         logs.push(line);
@@ -43,15 +51,26 @@ async function startServer(dataDir: string): Promise<Running> {
         }
       }
     });
-    void exited.then((code) => rej(new Error(`server exited with ${code}:\n${logs.join('')}`)));
+    void exited.then((code) => {
+      rej(new Error(`server exited with ${code}:\n${logs.join('')}`));
+    });
   });
   return { proc, port, logs, exited };
 }
 
-async function api(port: number, method: string, path: string, token: string, body?: unknown): Promise<Response> {
+async function api(
+  port: number,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<Response> {
   return fetch(`http://127.0.0.1:${port}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
@@ -71,7 +90,10 @@ describe('server process', () => {
     expect(s.logs.join('\n')).toContain(credPath);
     const admin = readFileSync(credPath, 'utf8').trim();
 
-    const tenant = await api(s.port, 'POST', '/v1/tenants', admin, { name: 'Example AI', uscc: '91440300MA5G00001W' });
+    const tenant = await api(s.port, 'POST', '/v1/tenants', admin, {
+      name: 'Example AI',
+      uscc: '91440300MA5G00001W',
+    });
     expect(tenant.status).toBe(201);
     const tenantId = ((await tenant.json()) as { id: string }).id;
 
@@ -94,18 +116,26 @@ describe('server process', () => {
           port: s.port,
           method: 'POST',
           path: `/v1/labels?tenant=${tenantId}`,
-          headers: { authorization: `Bearer ${admin}`, 'content-type': 'image/jpeg', 'content-length': jpeg.length },
+          headers: {
+            authorization: `Bearer ${admin}`,
+            'content-type': 'image/jpeg',
+            'content-length': jpeg.length,
+          },
         },
         (r) => {
           r.resume();
-          r.on('end', () => res({ status: r.statusCode ?? 0, produceId: r.headers['synthguard-produce-id'] as string }));
+          r.on('end', () => {
+            res({ status: r.statusCode ?? 0, produceId: r.headers['synthguard-produce-id'] as string });
+          });
         },
       );
       req.on('error', rej);
       req.write(jpeg.subarray(0, half));
       setTimeout(() => {
         s.proc.kill('SIGTERM');
-        setTimeout(() => req.end(jpeg.subarray(half)), 300);
+        setTimeout(() => {
+          req.end(jpeg.subarray(half));
+        }, 300);
       }, 200);
     });
     const done = await inFlight;

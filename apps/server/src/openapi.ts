@@ -34,7 +34,9 @@ export function finishOpenApi<T>(doc: T): T {
         'application/octet-stream': { schema: BINARY },
         'image/jpeg': { schema: BINARY },
         'image/png': { schema: BINARY },
-        'multipart/form-data': { schema: { type: 'object', properties: { file: BINARY }, required: ['file'] } },
+        'multipart/form-data': {
+          schema: { type: 'object', properties: { file: BINARY }, required: ['file'] },
+        },
       },
     };
     label.responses = {
@@ -42,8 +44,14 @@ export function finishOpenApi<T>(doc: T): T {
       201: {
         description: 'The labeled file',
         headers: {
-          'SynthGuard-Produce-Id': { schema: { type: 'string' }, description: 'GB 45438 ProduceID of this file' },
-          'SynthGuard-Content-Producer': { schema: { type: 'string' }, description: 'ContentProducer written' },
+          'SynthGuard-Produce-Id': {
+            schema: { type: 'string' },
+            description: 'GB 45438 ProduceID of this file',
+          },
+          'SynthGuard-Content-Producer': {
+            schema: { type: 'string' },
+            description: 'ContentProducer written',
+          },
           Location: { schema: { type: 'string' }, description: 'URL of the content record' },
         },
         content: { 'image/jpeg': { schema: BINARY }, 'image/png': { schema: BINARY } },

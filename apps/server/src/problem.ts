@@ -84,7 +84,11 @@ export function statusFor(code: string): number {
 export function problem(
   code: string,
   detail: string,
-  extra: { instance?: string; requestId?: string; details?: Readonly<Record<string, unknown>> | undefined } = {},
+  extra: {
+    instance?: string;
+    requestId?: string;
+    details?: Readonly<Record<string, unknown>> | undefined;
+  } = {},
 ): Problem {
   const status = statusFor(code);
   return {

@@ -59,7 +59,7 @@ export const ApiKeyCreate = z
   .object({
     name: z.string().trim().min(1).max(100),
     role: Role,
-    tenantId: z.string().min(1).nullable().optional().describe('Omit to use the caller\'s tenant'),
+    tenantId: z.string().min(1).nullable().optional().describe("Omit to use the caller's tenant"),
     scopes: z.array(Scope).min(1).optional().describe("A subset of the role's scopes; default all of them"),
   })
   .strict();
@@ -130,7 +130,10 @@ export const Problem = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const Health = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
+export const Health = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.record(z.string(), z.string()).optional(),
+});
 
 export type TenantCreate = z.input<typeof TenantCreate>;
 export type Tenant = z.infer<typeof Tenant>;

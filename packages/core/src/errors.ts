@@ -23,10 +23,7 @@ export class AppError<Code extends string = string> extends Error {
 }
 
 /** True when `err` is an AppError, optionally with one of the given codes. */
-export function isAppError<C extends string>(
-  err: unknown,
-  ...codes: C[]
-): err is AppError<C> {
+export function isAppError<C extends string>(err: unknown, ...codes: C[]): err is AppError<C> {
   if (!(err instanceof AppError)) return false;
   return codes.length === 0 || (codes as readonly string[]).includes(err.code as string);
 }

@@ -15,10 +15,4 @@ export {
 export { constantTimeEqual, hmacSha256Hex, sha256Hex } from './hash.js';
 export { type Clock, fixedClock, systemClock } from './clock.js';
 export { newUlid, randomToken } from './ids.js';
-export {
-  USCC_ALPHABET,
-  type UsccProblem,
-  isValidUscc,
-  usccCheckCharacter,
-  usccProblem,
-} from './uscc.js';
+export { USCC_ALPHABET, type UsccProblem, isValidUscc, usccCheckCharacter, usccProblem } from './uscc.js';

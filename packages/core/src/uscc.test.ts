@@ -25,12 +25,17 @@ describe('USCC (GB 32100-2015)', () => {
   it('detects every single-character substitution', () => {
     const alphabet = fc.constantFrom(...USCC_ALPHABET.split(''));
     fc.assert(
-      fc.property(fc.array(alphabet, { minLength: 17, maxLength: 17 }), fc.nat(17), alphabet, (body, pos, ch) => {
-        const code = body.join('') + usccCheckCharacter(body.join(''))!;
-        expect(isValidUscc(code)).toBe(true);
-        const mutated = code.slice(0, pos) + ch + code.slice(pos + 1);
-        expect(isValidUscc(mutated)).toBe(mutated === code);
-      }),
+      fc.property(
+        fc.array(alphabet, { minLength: 17, maxLength: 17 }),
+        fc.nat(17),
+        alphabet,
+        (body, pos, ch) => {
+          const code = body.join('') + usccCheckCharacter(body.join(''))!;
+          expect(isValidUscc(code)).toBe(true);
+          const mutated = code.slice(0, pos) + ch + code.slice(pos + 1);
+          expect(isValidUscc(mutated)).toBe(mutated === code);
+        },
+      ),
     );
   });
 });

@@ -25,6 +25,7 @@ export function inspectContent(file: Uint8Array): Inspection {
     modality: handler.modality,
     bytes: file.length,
     sha256: sha256Hex(file),
-    label: found === undefined ? undefined : { fields: found.label, form: found.form, problems: found.problems },
+    label:
+      found === undefined ? undefined : { fields: found.label, form: found.form, problems: found.problems },
   };
 }

@@ -1,5 +1,12 @@
 import { type ApiKeyCreate, ROLE_SCOPES, type Role, type Scope, schemas } from '@synthguard/contract';
-import { type Clock, constantTimeEqual, newUlid, randomToken, sha256Hex, systemClock } from '@synthguard/core';
+import {
+  type Clock,
+  constantTimeEqual,
+  newUlid,
+  randomToken,
+  sha256Hex,
+  systemClock,
+} from '@synthguard/core';
 import type { ApiKey, Store } from '@synthguard/store';
 import { EngineError } from './errors.js';
 import type { Principal } from './principal.js';
@@ -26,7 +33,11 @@ export interface IssueKeyInput {
   readonly createdBy: string | null;
 }
 
-export async function issueApiKey(store: Store, input: IssueKeyInput, clock: Clock = systemClock): Promise<IssuedKey> {
+export async function issueApiKey(
+  store: Store,
+  input: IssueKeyInput,
+  clock: Clock = systemClock,
+): Promise<IssuedKey> {
   const allowed = ROLE_SCOPES[input.role];
   const scopes = input.scopes ?? allowed;
   const extra = scopes.filter((s) => !allowed.includes(s));
@@ -70,7 +81,11 @@ export async function issueApiKeyAs(
 }
 
 /** Resolves a bearer token to its principal, or throws auth.* errors. */
-export async function authenticate(store: Store, token: string | undefined, clock: Clock = systemClock): Promise<Principal> {
+export async function authenticate(
+  store: Store,
+  token: string | undefined,
+  clock: Clock = systemClock,
+): Promise<Principal> {
   if (token === undefined || token === '') {
     throw new EngineError('auth.missing_credentials', 'Send an API key: Authorization: Bearer sg_…');
   }
@@ -102,7 +117,10 @@ export async function revokeApiKey(
   }
   if (key.revokedAt !== null) return key;
   if (key.role === 'admin' && key.tenantId === null && (await countInstallationAdmins(store)) <= 1) {
-    throw new EngineError('key.last_admin', 'This is the last installation admin key; issue another one first.');
+    throw new EngineError(
+      'key.last_admin',
+      'This is the last installation admin key; issue another one first.',
+    );
   }
   return store.apiKeys.revoke(id, clock.now());
 }

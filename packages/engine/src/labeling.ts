@@ -41,7 +41,10 @@ export async function labelContent(
   checkDeclaredType(handler, req.declaredMediaType);
   handler.validate(req.file);
   if (handler.xmp === undefined) {
-    throw new EngineError('content.format_not_labelable', `Implicit labels for ${handler.id} are not supported yet.`);
+    throw new EngineError(
+      'content.format_not_labelable',
+      `Implicit labels for ${handler.id} are not supported yet.`,
+    );
   }
   const previous = readImplicitLabel(handler.xmp, req.file);
 

@@ -8,7 +8,11 @@ import { EngineError } from './errors.js';
  * Registers a provider organisation. The USCC is checked with its GB 32100-2015 check
  * character; the provider code (TC260-PG-20252A) is validated, or derived from the USCC.
  */
-export async function createTenant(store: Store, input: TenantCreate, clock: Clock = systemClock): Promise<Tenant> {
+export async function createTenant(
+  store: Store,
+  input: TenantCreate,
+  clock: Clock = systemClock,
+): Promise<Tenant> {
   const req = schemas.TenantCreate.parse(input);
   const problem = usccProblem(req.uscc);
   if (problem !== undefined) {
@@ -19,9 +23,13 @@ export async function createTenant(store: Store, input: TenantCreate, clock: Clo
   let providerCode: string;
   if (req.providerCode !== undefined) {
     if (!isValidProviderCode(req.providerCode)) {
-      throw new EngineError('tenant.invalid_provider_code', 'The provider code is not a valid TC260 provider code.', {
-        details: { field: 'providerCode' },
-      });
+      throw new EngineError(
+        'tenant.invalid_provider_code',
+        'The provider code is not a valid TC260 provider code.',
+        {
+          details: { field: 'providerCode' },
+        },
+      );
     }
     if (parseProviderCode(req.providerCode).uscc !== req.uscc) {
       throw new EngineError('tenant.invalid_provider_code', 'The provider code names a different USCC.', {
@@ -30,7 +38,10 @@ export async function createTenant(store: Store, input: TenantCreate, clock: Clo
     }
     providerCode = req.providerCode;
   } else {
-    providerCode = deriveProviderCode(req.uscc, req.serviceCode === undefined ? {} : { serviceCode: req.serviceCode });
+    providerCode = deriveProviderCode(
+      req.uscc,
+      req.serviceCode === undefined ? {} : { serviceCode: req.serviceCode },
+    );
   }
   try {
     return await store.tenants.create({
@@ -43,10 +54,14 @@ export async function createTenant(store: Store, input: TenantCreate, clock: Clo
     });
   } catch (err) {
     if (isAppError(err, 'store.conflict')) {
-      throw new EngineError('tenant.exists', 'A tenant with this unified social credit code already exists.', {
-        cause: err,
-        details: { field: 'uscc' },
-      });
+      throw new EngineError(
+        'tenant.exists',
+        'A tenant with this unified social credit code already exists.',
+        {
+          cause: err,
+          details: { field: 'uscc' },
+        },
+      );
     }
     throw err;
   }

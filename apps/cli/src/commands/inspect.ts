@@ -18,12 +18,17 @@ export function inspectCommand(program: Command): void {
     .action(async (file: string, opts: { json?: boolean }) => {
       const result = inspectContent(await readFile(file));
       emit(opts.json === true, { file, ...result }, () => {
-        const lines = [`${file}: ${result.format} (${result.mediaType}), ${result.bytes} bytes`, `sha256: ${result.sha256}`];
+        const lines = [
+          `${file}: ${result.format} (${result.mediaType}), ${result.bytes} bytes`,
+          `sha256: ${result.sha256}`,
+        ];
         if (result.label === undefined) {
           lines.push('implicit label: none');
         } else {
           const f = result.label.fields;
-          lines.push(`implicit label (GB 45438, ${result.label.form} form): ${f.Label} = ${LABEL_MEANING[f.Label] ?? '?'}`);
+          lines.push(
+            `implicit label (GB 45438, ${result.label.form} form): ${f.Label} = ${LABEL_MEANING[f.Label] ?? '?'}`,
+          );
           for (const [k, v] of Object.entries(f)) lines.push(`  ${k.padEnd(18)} ${v === '' ? '(empty)' : v}`);
           for (const p of result.label.problems) lines.push(`  problem: ${p}`);
         }

@@ -13,10 +13,17 @@ export function keyCommand(program: Command): void {
     .requiredOption('--name <name>', 'what the key is for')
     .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
     .option('--tenant <id>', 'tenant the key belongs to (omit for an installation-wide key)')
-    .addOption(new Option('--scope <scope...>', "restrict to these scopes (default: all of the role's)").choices(SCOPES))
+    .addOption(
+      new Option('--scope <scope...>', "restrict to these scopes (default: all of the role's)").choices(
+        SCOPES,
+      ),
+    )
     .option('--json', 'print JSON')
     .action(
-      async (opts: { name: string; role: Role; tenant?: string; scope?: Scope[]; json?: boolean }, cmd: Command) => {
+      async (
+        opts: { name: string; role: Role; tenant?: string; scope?: Scope[]; json?: boolean },
+        cmd: Command,
+      ) => {
         await withRuntime(cmd.optsWithGlobals<StoreOptions>(), async (rt) => {
           const issued = await issueApiKeyAs(
             rt.store,
@@ -38,10 +45,16 @@ export function keyCommand(program: Command): void {
     .action(async (opts: { tenant?: string; json?: boolean }, cmd: Command) => {
       await withRuntime(cmd.optsWithGlobals<StoreOptions>(), async (rt) => {
         const items = (await rt.store.apiKeys.listByTenant(opts.tenant ?? null)).map(apiKeyDto);
-        emit(opts.json === true, { items }, () =>
-          items
-            .map((k) => `${k.id}  ${k.role.padEnd(10)} ${k.revokedAt === null ? 'active ' : 'revoked'}  ${k.name}`)
-            .join('\n') || 'no keys',
+        emit(
+          opts.json === true,
+          { items },
+          () =>
+            items
+              .map(
+                (k) =>
+                  `${k.id}  ${k.role.padEnd(10)} ${k.revokedAt === null ? 'active ' : 'revoked'}  ${k.name}`,
+              )
+              .join('\n') || 'no keys',
         );
       });
     });

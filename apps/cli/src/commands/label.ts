@@ -24,7 +24,10 @@ export function labelCommand(program: Command): void {
     .requiredOption('-o, --output <out>', 'where to write the labeled file (written atomically)')
     .option('--tenant <id>', 'tenant to label for (default: the only tenant)')
     .option('--service <code>', '4-character service code (default: the one in the provider code)')
-    .option('--server <url>', 'label through a running server instead of the local data directory (env SYNTHGUARD_URL)')
+    .option(
+      '--server <url>',
+      'label through a running server instead of the local data directory (env SYNTHGUARD_URL)',
+    )
     .option('--key <token>', 'API key for --server (env SYNTHGUARD_API_KEY)')
     .option('--json', 'print JSON')
     .action(async (input: string, opts: LabelOptions, cmd: Command) => {
@@ -32,10 +35,14 @@ export function labelCommand(program: Command): void {
       const file = await readFile(input);
       const server = opts.server ?? process.env.SYNTHGUARD_URL;
       const result =
-        server === undefined ? await labelLocally(file, opts, global) : await labelRemotely(file, server, opts);
+        server === undefined
+          ? await labelLocally(file, opts, global)
+          : await labelRemotely(file, server, opts);
       await writeFileAtomic(opts.output, result.file);
-      emit(opts.json === true, { input, output: opts.output, produceId: result.produceId, record: result.record }, () =>
-        [`labeled ${input} -> ${opts.output}`, `ProduceID: ${result.produceId}`].join('\n'),
+      emit(
+        opts.json === true,
+        { input, output: opts.output, produceId: result.produceId, record: result.record },
+        () => [`labeled ${input} -> ${opts.output}`, `ProduceID: ${result.produceId}`].join('\n'),
       );
     });
 }
@@ -61,8 +68,17 @@ async function labelLocally(file: Uint8Array, opts: LabelOptions, global: StoreO
       }
       tenantId = tenants[0]!.id;
     }
-    const outcome = await labelContent(rt.store, localOperator, { file, tenantId, service: opts.service }, rt.clock);
-    return { file: outcome.file, produceId: outcome.record.produceId, record: contentRecordDto(outcome.record) };
+    const outcome = await labelContent(
+      rt.store,
+      localOperator,
+      { file, tenantId, service: opts.service },
+      rt.clock,
+    );
+    return {
+      file: outcome.file,
+      produceId: outcome.record.produceId,
+      record: contentRecordDto(outcome.record),
+    };
   });
 }
 

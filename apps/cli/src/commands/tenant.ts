@@ -10,13 +10,23 @@ export function tenantCommand(program: Command): void {
     .description('register a provider organisation')
     .requiredOption('--name <name>', 'legal name')
     .requiredOption('--uscc <code>', 'unified social credit code (18 characters)')
-    .option('--provider-code <code>', 'TC260 provider code (27 characters); derived from the USCC when omitted')
+    .option(
+      '--provider-code <code>',
+      'TC260 provider code (27 characters); derived from the USCC when omitted',
+    )
     .option('--service-code <code>', 'service code used when deriving the provider code')
     .option('--filing <number...>', 'algorithm filing numbers (网信算备…号)')
     .option('--json', 'print JSON')
     .action(
       async (
-        opts: { name: string; uscc: string; providerCode?: string; serviceCode?: string; filing?: string[]; json?: boolean },
+        opts: {
+          name: string;
+          uscc: string;
+          providerCode?: string;
+          serviceCode?: string;
+          filing?: string[];
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         await withRuntime(cmd.optsWithGlobals<StoreOptions>(), async (rt) => {
@@ -33,7 +43,11 @@ export function tenantCommand(program: Command): void {
               rt.clock,
             ),
           );
-          emit(opts.json === true, t, () => `tenant ${t.id}: ${t.name}\nprovider code (ContentProducer): ${t.providerCode}`);
+          emit(
+            opts.json === true,
+            t,
+            () => `tenant ${t.id}: ${t.name}\nprovider code (ContentProducer): ${t.providerCode}`,
+          );
         });
       },
     );

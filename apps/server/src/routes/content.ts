@@ -19,6 +19,7 @@ export function contentRoutes(app: FastifyInstance, ctx: AppContext): void {
         security: [{ bearer: [] }],
       },
     },
-    async (req) => contentRecordDto(await getContentRecord(ctx.store, principalOf(req), req.params.produceId)),
+    async (req) =>
+      contentRecordDto(await getContentRecord(ctx.store, principalOf(req), req.params.produceId)),
   );
 }

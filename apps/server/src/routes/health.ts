@@ -7,7 +7,13 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/healthz',
-    { schema: { tags: ['operations'], summary: 'Liveness: the process is up', response: { 200: schemas.Health } } },
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness: the process is up',
+        response: { 200: schemas.Health },
+      },
+    },
     () => ({ status: 'ok' as const }),
   );
   r.get(
@@ -20,7 +26,8 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (_req, reply) => {
-      if (ctx.shuttingDown()) return reply.code(503).send({ status: 'unavailable', checks: { server: 'shutting down' } });
+      if (ctx.shuttingDown())
+        return reply.code(503).send({ status: 'unavailable', checks: { server: 'shutting down' } });
       try {
         await ctx.store.ping();
         return { status: 'ok' as const, checks: { database: ctx.store.driver } };
@@ -29,8 +36,12 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
       }
     },
   );
-  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics' } }, async (_req, reply) => {
-    const body = await ctx.metrics.registry.metrics();
-    return reply.type(ctx.metrics.registry.contentType).send(body);
-  });
+  app.get(
+    '/metrics',
+    { schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
+    async (_req, reply) => {
+      const body = await ctx.metrics.registry.metrics();
+      return reply.type(ctx.metrics.registry.contentType).send(body);
+    },
+  );
 }

@@ -34,7 +34,8 @@ export function keyRoutes(app: FastifyInstance, ctx: AppContext): void {
       onRequest: requireScope(ctx.store, 'keys:read'),
       schema: {
         tags: ['keys'],
-        summary: "Keys of a tenant (default the caller's); installation keys without ?tenant list installation keys",
+        summary:
+          "Keys of a tenant (default the caller's); installation keys without ?tenant list installation keys",
         querystring: z.object({ tenant: z.string().optional() }).strict(),
         response: { 200: z.object({ items: z.array(schemas.ApiKey) }) },
         security: [{ bearer: [] }],
@@ -43,7 +44,9 @@ export function keyRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const principal = principalOf(req);
       const tenantId =
-        principal.tenantId === null && req.query.tenant === undefined ? null : resolveTenantId(principal, req.query.tenant);
+        principal.tenantId === null && req.query.tenant === undefined
+          ? null
+          : resolveTenantId(principal, req.query.tenant);
       return { items: (await ctx.store.apiKeys.listByTenant(tenantId)).map(apiKeyDto) };
     },
   );

@@ -7,7 +7,9 @@ import type { AppContext } from '../context.js';
 import { HttpError } from '../http-error.js';
 
 /** The uploaded file: the raw request body, or the first file part of a multipart form. */
-async function uploadedFile(req: FastifyRequest): Promise<{ bytes: Buffer; declared: string | undefined; name?: string }> {
+async function uploadedFile(
+  req: FastifyRequest,
+): Promise<{ bytes: Buffer; declared: string | undefined; name?: string }> {
   if (req.isMultipart()) {
     const part = await req.file();
     if (part === undefined) throw new HttpError('request.invalid', 'The multipart form has no file part.');
@@ -15,7 +17,10 @@ async function uploadedFile(req: FastifyRequest): Promise<{ bytes: Buffer; decla
     return { bytes, declared: declaredType(part.mimetype), name: part.filename };
   }
   if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
-    throw new HttpError('request.invalid', 'Send the file as the request body (or as a multipart file part).');
+    throw new HttpError(
+      'request.invalid',
+      'Send the file as the request body (or as a multipart file part).',
+    );
   }
   return { bytes: req.body, declared: declaredType(req.headers['content-type']) };
 }
@@ -52,12 +57,21 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
       const outcome = await labelContent(
         ctx.store,
         principalOf(req),
-        { file: upload.bytes, tenantId: req.query.tenant, service: req.query.service, declaredMediaType: upload.declared },
+        {
+          file: upload.bytes,
+          tenantId: req.query.tenant,
+          service: req.query.service,
+          declaredMediaType: upload.declared,
+        },
         ctx.clock,
       );
       ctx.metrics.labelsWritten.inc({ format: outcome.handler.id });
       const id = outcome.record.produceId;
-      const name = downloadName(req.query.filename ?? upload.name, id, outcome.handler.extensions[0] ?? 'bin');
+      const name = downloadName(
+        req.query.filename ?? upload.name,
+        id,
+        outcome.handler.extensions[0] ?? 'bin',
+      );
       return reply
         .code(201)
         .header('content-type', outcome.handler.mediaType)

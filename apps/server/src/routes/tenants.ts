@@ -44,7 +44,9 @@ export function tenantRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const principal = principalOf(req);
       const tenants =
-        principal.tenantId === null ? await ctx.store.tenants.list() : [await requireTenant(ctx.store, principal.tenantId)];
+        principal.tenantId === null
+          ? await ctx.store.tenants.list()
+          : [await requireTenant(ctx.store, principal.tenantId)];
       return { items: tenants.map(tenantDto) };
     },
   );

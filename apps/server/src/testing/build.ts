@@ -25,10 +25,16 @@ export async function buildTestApp(opts: { maxUploadBytes?: number; clock?: Cloc
     maxUploadBytes: opts.maxUploadBytes ?? 10 * 1024 * 1024,
     shuttingDown: () => false,
   });
-  const tenant = await createTenant(store, { name: '深圳示例科技有限公司', uscc: '91440300MA5G00001W' }, clock);
-  const admin = (await issueApiKey(store, { name: 'admin', role: 'admin', tenantId: null, createdBy: null })).token;
-  const operator = (await issueApiKey(store, { name: 'op', role: 'operator', tenantId: tenant.id, createdBy: null }))
+  const tenant = await createTenant(
+    store,
+    { name: '深圳示例科技有限公司', uscc: '91440300MA5G00001W' },
+    clock,
+  );
+  const admin = (await issueApiKey(store, { name: 'admin', role: 'admin', tenantId: null, createdBy: null }))
     .token;
+  const operator = (
+    await issueApiKey(store, { name: 'op', role: 'operator', tenantId: tenant.id, createdBy: null })
+  ).token;
   return {
     app,
     store,
@@ -51,7 +57,9 @@ export async function buildJpeg(): Promise<Buffer> {
 }
 
 export async function buildPng(): Promise<Buffer> {
-  return sharp({ create: { width: 40, height: 30, channels: 4, background: { r: 10, g: 20, b: 200, alpha: 0.5 } } })
+  return sharp({
+    create: { width: 40, height: 30, channels: 4, background: { r: 10, g: 20, b: 200, alpha: 0.5 } },
+  })
     .png()
     .toBuffer();
 }

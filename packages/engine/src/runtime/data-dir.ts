@@ -8,7 +8,9 @@ export async function ensureDataDir(dir: string): Promise<void> {
     const s = await stat(dir);
     if (!s.isDirectory()) throw new Error('not a directory');
   } catch (err) {
-    throw new EngineError('runtime.data_dir_unusable', `Cannot use the data directory ${dir}.`, { cause: err });
+    throw new EngineError('runtime.data_dir_unusable', `Cannot use the data directory ${dir}.`, {
+      cause: err,
+    });
   }
 }
 

@@ -40,10 +40,14 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
         : await openStore({ driver: 'postgres', url: config.databaseUrl });
   } catch (err) {
     // PGlite allows one process per data directory; the store locks it and names the holder.
-    if (config.databaseUrl === undefined && isAppError(err, 'store.unavailable') && err.details?.pid !== undefined) {
+    if (
+      config.databaseUrl === undefined &&
+      isAppError(err, 'store.unavailable') &&
+      err.details?.pid !== undefined
+    ) {
       throw new EngineError(
         'runtime.data_dir_locked',
-        `The data directory ${config.dataDir} is in use by process ${String(err.details.pid)} (is the server running?). ` +
+        `The data directory ${config.dataDir} is in use by process ${JSON.stringify(err.details.pid)} (is the server running?). ` +
           'Stop it, or go through its API (the CLI takes --server URL --key KEY).',
         { cause: err, details: { pid: err.details.pid } },
       );
@@ -66,8 +70,14 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   };
 }
 
-async function ensureAdminCredential(store: Store, dataDir: string, clock: Clock): Promise<string | undefined> {
-  const admins = (await store.apiKeys.listByTenant(null)).filter((k) => k.role === 'admin' && k.revokedAt === null);
+async function ensureAdminCredential(
+  store: Store,
+  dataDir: string,
+  clock: Clock,
+): Promise<string | undefined> {
+  const admins = (await store.apiKeys.listByTenant(null)).filter(
+    (k) => k.role === 'admin' && k.revokedAt === null,
+  );
   if (admins.length > 0) return undefined;
   const { token } = await issueApiKey(
     store,
