@@ -1,6 +1,7 @@
 import { AppError } from '@synthguard/core';
 
 export type EngineErrorCode =
+  | 'request.invalid'
   | 'tenant.invalid_uscc'
   | 'tenant.invalid_provider_code'
   | 'tenant.exists'

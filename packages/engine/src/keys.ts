@@ -9,6 +9,7 @@ import {
 } from '@synthguard/core';
 import type { ApiKey, Store } from '@synthguard/store';
 import { EngineError } from './errors.js';
+import { parseInput } from './input.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -68,7 +69,7 @@ export async function issueApiKeyAs(
   input: ApiKeyCreate,
   clock: Clock = systemClock,
 ): Promise<IssuedKey> {
-  const req = schemas.ApiKeyCreate.parse(input);
+  const req = parseInput(schemas.ApiKeyCreate, input);
   let tenantId: string | null = req.tenantId === undefined ? principal.tenantId : req.tenantId;
   if (principal.tenantId !== null && tenantId !== principal.tenantId) {
     throw new EngineError('auth.forbidden', 'A tenant key can only issue keys for its own tenant.');

@@ -3,6 +3,7 @@ import { type Clock, isAppError, newUlid, systemClock, usccProblem } from '@synt
 import { deriveProviderCode, isValidProviderCode, parseProviderCode } from '@synthguard/labels';
 import type { Store, Tenant } from '@synthguard/store';
 import { EngineError } from './errors.js';
+import { parseInput } from './input.js';
 
 /**
  * Registers a provider organisation. The USCC is checked with its GB 32100-2015 check
@@ -13,7 +14,7 @@ export async function createTenant(
   input: TenantCreate,
   clock: Clock = systemClock,
 ): Promise<Tenant> {
-  const req = schemas.TenantCreate.parse(input);
+  const req = parseInput(schemas.TenantCreate, input);
   const problem = usccProblem(req.uscc);
   if (problem !== undefined) {
     throw new EngineError('tenant.invalid_uscc', `The unified social credit code is invalid (${problem}).`, {
