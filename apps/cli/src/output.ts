@@ -1,4 +1,5 @@
 import { isAppError } from '@synthguard/core';
+import { envVar } from './env.js';
 
 /** Writes a result: JSON (one document) or human text. */
 export function emit(json: boolean, value: unknown, human: () => string): void {
@@ -16,8 +17,12 @@ export function reportError(err: unknown, json: boolean): number {
     );
   } else {
     process.stderr.write(`synthguard: ${code}: ${message}\n`);
-    if (!isAppError(err) && err instanceof Error && err.stack !== undefined && process.env.DEBUG) {
-      process.stderr.write(`${err.stack}\n`);
+    if (!isAppError(err) && err instanceof Error && err.stack !== undefined) {
+      process.stderr.write(
+        envVar('DEBUG') !== undefined
+          ? `${err.stack}\n`
+          : 'synthguard: this is a bug; run with DEBUG=1 for the stack.\n',
+      );
     }
   }
   return 1;

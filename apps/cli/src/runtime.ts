@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type Runtime, openRuntime } from '@synthguard/engine';
+import { envVar } from './env.js';
 
 export interface StoreOptions {
   data?: string;
@@ -9,8 +10,8 @@ export interface StoreOptions {
 /** Opens the local runtime (data directory, store) for one command and closes it after. */
 export async function withRuntime<T>(opts: StoreOptions, fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const runtime = await openRuntime({
-    dataDir: resolve(opts.data ?? process.env.SYNTHGUARD_DATA ?? './data'),
-    databaseUrl: opts.databaseUrl ?? process.env.DATABASE_URL,
+    dataDir: resolve(opts.data ?? envVar('SYNTHGUARD_DATA') ?? './data'),
+    databaseUrl: opts.databaseUrl ?? envVar('DATABASE_URL'),
   });
   try {
     if (runtime.adminCredentialCreated !== undefined) {

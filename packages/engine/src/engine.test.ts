@@ -62,8 +62,14 @@ describe('createTenant', () => {
 
   it.each([
     [{ name: 'x', uscc: '91110108MA01AB0C2X' }, 'tenant.invalid_uscc'],
-    [{ name: 'x', uscc: '91440300MA5G00001W', providerCode: '001191440300708461136T1XGW3' }, 'tenant.invalid_provider_code'],
-    [{ name: 'x', uscc: '91440300MA5G00001W', providerCode: '009991440300MA5G00001W10001' }, 'tenant.invalid_provider_code'],
+    [
+      { name: 'x', uscc: '91440300MA5G00001W', providerCode: '001191440300708461136T1XGW3' },
+      'tenant.invalid_provider_code',
+    ],
+    [
+      { name: 'x', uscc: '91440300MA5G00001W', providerCode: '009991440300MA5G00001W10001' },
+      'tenant.invalid_provider_code',
+    ],
     [{ name: 'again', uscc: '91110108MA01AB0C2C' }, 'tenant.exists'],
   ])('refuses %j with %s', async (input, code) => {
     expect(await codeOf(createTenant(store, input))).toBe(code);
@@ -71,14 +77,21 @@ describe('createTenant', () => {
 
   it('validates filing numbers (网信算备 + 21 digits + 号)', async () => {
     expect(
-      await codeOf(createTenant(store, { name: 'f', uscc: '91440300MA5G00001W', filingNumbers: ['网信算备123号'] })),
+      await codeOf(
+        createTenant(store, { name: 'f', uscc: '91440300MA5G00001W', filingNumbers: ['网信算备123号'] }),
+      ),
     ).toBe('request.invalid');
   });
 });
 
 describe('API keys', () => {
   it('stores only a hash, authenticates the token, and refuses it once revoked', async () => {
-    const { key, token } = await issueApiKey(store, { name: 'a', role: 'admin', tenantId: null, createdBy: null });
+    const { key, token } = await issueApiKey(store, {
+      name: 'a',
+      role: 'admin',
+      tenantId: null,
+      createdBy: null,
+    });
     expect(JSON.stringify(key)).not.toContain(token.split('_')[2]);
     const second = await issueApiKey(store, { name: 'b', role: 'admin', tenantId: null, createdBy: null });
     const p = await authenticate(store, token);
@@ -90,7 +103,9 @@ describe('API keys', () => {
     );
     expect(await codeOf(authenticate(store, undefined))).toBe('auth.missing_credentials');
     // the last installation admin cannot lock everyone out
-    const admins = (await store.apiKeys.listByTenant(null)).filter((k) => k.role === 'admin' && k.revokedAt === null);
+    const admins = (await store.apiKeys.listByTenant(null)).filter(
+      (k) => k.role === 'admin' && k.revokedAt === null,
+    );
     for (const k of admins.slice(1)) await revokeApiKey(store, localOperator, k.id);
     expect(await codeOf(revokeApiKey(store, localOperator, admins[0]!.id))).toBe('key.last_admin');
     expect(second.key.role).toBe('admin');
@@ -99,7 +114,13 @@ describe('API keys', () => {
   it("refuses scopes outside the role's", async () => {
     expect(
       await codeOf(
-        issueApiKey(store, { name: 'x', role: 'inspector', tenantId: null, scopes: ['labels:write'], createdBy: null }),
+        issueApiKey(store, {
+          name: 'x',
+          role: 'inspector',
+          tenantId: null,
+          scopes: ['labels:write'],
+          createdBy: null,
+        }),
       ),
     ).toBe('key.invalid_scopes');
   });
@@ -107,13 +128,18 @@ describe('API keys', () => {
   it('a tenant admin issues keys only for its own tenant', async () => {
     const a = await createTenant(store, { name: 'A', uscc: '91310000132206289R' });
     const b = await createTenant(store, { name: 'B', uscc: '91110000100017643K' });
-    const { token } = await issueApiKey(store, { name: 'ta', role: 'admin', tenantId: a.id, createdBy: null });
+    const { token } = await issueApiKey(store, {
+      name: 'ta',
+      role: 'admin',
+      tenantId: a.id,
+      createdBy: null,
+    });
     const tenantAdmin = await authenticate(store, token);
     const own = await issueApiKeyAs(store, tenantAdmin, { name: 'op', role: 'operator' });
     expect(own.key.tenantId).toBe(a.id);
-    expect(await codeOf(issueApiKeyAs(store, tenantAdmin, { name: 'x', role: 'operator', tenantId: b.id }))).toBe(
-      'auth.forbidden',
-    );
+    expect(
+      await codeOf(issueApiKeyAs(store, tenantAdmin, { name: 'x', role: 'operator', tenantId: b.id })),
+    ).toBe('auth.forbidden');
   });
 });
 
@@ -143,8 +169,14 @@ describe('labelContent', () => {
   it('needs a tenant for installation principals and refuses another tenant for tenant keys', async () => {
     const png = await buildPng();
     expect(await codeOf(labelContent(store, localOperator, { file: png }))).toBe('tenant.required');
+    const tenant = (await store.tenants.list())[0]!;
+    expect(
+      await codeOf(labelContent(store, localOperator, { file: png, tenantId: tenant.id, service: 'ab' })),
+    ).toBe('request.invalid');
     const other: Principal = { ...localOperator, tenantId: 't_someone_else' };
-    expect(await codeOf(labelContent(store, other, { file: png, tenantId: 't_mine' }))).toBe('auth.forbidden');
+    expect(await codeOf(labelContent(store, other, { file: png, tenantId: 't_mine' }))).toBe(
+      'auth.forbidden',
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { schemas } from '@synthguard/contract';
 import { type Clock, newUlid, sha256Hex, systemClock } from '@synthguard/core';
 import { type FormatHandler, detectFormat, handlerByMediaType } from '@synthguard/formats';
 import { type AigcLabel, readImplicitLabel, writeImplicitLabel } from '@synthguard/labels';
@@ -49,6 +50,11 @@ export async function labelContent(
   const previous = readImplicitLabel(handler.xmp, req.file);
 
   const service = req.service ?? tenant.providerCode.slice(-4);
+  if (!schemas.ServiceCode.safeParse(service).success) {
+    throw new EngineError('request.invalid', 'The service code must be 4 characters of 0-9 and A-Z.', {
+      details: { field: 'service' },
+    });
+  }
   const producer = tenant.providerCode.slice(0, -4) + service;
   const label: AigcLabel = {
     Label: '1',

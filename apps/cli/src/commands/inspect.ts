@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { inspectContent } from '@synthguard/engine';
 import type { Command } from 'commander';
+import { readInput } from '../io.js';
 import { emit } from '../output.js';
 
 const LABEL_MEANING: Readonly<Record<string, string>> = {
@@ -16,7 +16,7 @@ export function inspectCommand(program: Command): void {
     .argument('<file>', 'file to inspect')
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
-      const result = inspectContent(await readFile(file));
+      const result = inspectContent(await readInput(file));
       emit(opts.json === true, { file, ...result }, () => {
         const lines = [
           `${file}: ${result.format} (${result.mediaType}), ${result.bytes} bytes`,

@@ -1,7 +1,7 @@
 import { ROLES, type Role, SCOPES, type Scope } from '@synthguard/contract';
-import { AppError } from '@synthguard/core';
 import { apiKeyDto, issueApiKeyAs, localOperator, revokeApiKey } from '@synthguard/engine';
 import { type Command, Option } from 'commander';
+import { CliError } from '../errors.js';
 import { emit } from '../output.js';
 import { type StoreOptions, withRuntime } from '../runtime.js';
 
@@ -66,7 +66,7 @@ export function keyCommand(program: Command): void {
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       await withRuntime(cmd.optsWithGlobals<StoreOptions>(), async (rt) => {
         const k = apiKeyDto(await revokeApiKey(rt.store, localOperator, id, rt.clock));
-        if (k.revokedAt === null) throw new AppError('cli.internal', 'revocation did not take');
+        if (k.revokedAt === null) throw new CliError('cli.internal', 'revocation did not take');
         emit(opts.json === true, k, () => `key ${k.id} revoked at ${k.revokedAt ?? ''}`);
       });
     });

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { HEADER_PRODUCE_ID } from '@synthguard/contract';
+import { HEADER_PRODUCE_ID, schemas } from '@synthguard/contract';
 import { AppError } from '@synthguard/core';
 import { contentRecordDto, labelContent, localOperator } from '@synthguard/engine';
-import type { Command } from 'commander';
-import { writeFileAtomic } from '../io.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { envVar } from '../env.js';
+import { CliError } from '../errors.js';
+import { checkWritable, readInput, writeFileAtomic } from '../io.js';
 import { emit } from '../output.js';
 import { type StoreOptions, withRuntime } from '../runtime.js';
 
@@ -23,7 +24,12 @@ export function labelCommand(program: Command): void {
     .argument('<in>', 'file to label (JPEG or PNG)')
     .requiredOption('-o, --output <out>', 'where to write the labeled file (written atomically)')
     .option('--tenant <id>', 'tenant to label for (default: the only tenant)')
-    .option('--service <code>', '4-character service code (default: the one in the provider code)')
+    .addOption(
+      new Option(
+        '--service <code>',
+        '4-character service code (default: the one in the provider code)',
+      ).argParser(parseServiceCode),
+    )
     .option(
       '--server <url>',
       'label through a running server instead of the local data directory (env SYNTHGUARD_URL)',
@@ -32,19 +38,38 @@ export function labelCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (input: string, opts: LabelOptions, cmd: Command) => {
       const global = cmd.optsWithGlobals<StoreOptions>();
-      const file = await readFile(input);
-      const server = opts.server ?? process.env.SYNTHGUARD_URL;
+      const file = await readInput(input);
+      // Fail before anything is recorded when the output cannot be written.
+      await checkWritable(opts.output);
+      const server = opts.server ?? envVar('SYNTHGUARD_URL');
       const result =
         server === undefined
           ? await labelLocally(file, opts, global)
           : await labelRemotely(file, server, opts);
-      await writeFileAtomic(opts.output, result.file);
+      try {
+        await writeFileAtomic(opts.output, result.file);
+      } catch (err) {
+        throw new CliError(
+          'cli.output_unwritable',
+          `Cannot write ${opts.output}. The content was recorded as ProduceID ${result.produceId}; ` +
+            'fix the output path and label the file again.',
+          { cause: err, details: { path: opts.output, produceId: result.produceId } },
+        );
+      }
       emit(
         opts.json === true,
         { input, output: opts.output, produceId: result.produceId, record: result.record },
         () => [`labeled ${input} -> ${opts.output}`, `ProduceID: ${result.produceId}`].join('\n'),
       );
     });
+}
+
+/** TC260-PG-20252A: the service code is the provider code's last 4 characters, [0-9A-Z]{4}. */
+function parseServiceCode(value: string): string {
+  if (!schemas.ServiceCode.safeParse(value).success) {
+    throw new InvalidArgumentError('A service code is 4 characters 0-9 or A-Z, e.g. XGW3.');
+  }
+  return value;
 }
 
 interface Labeled {
@@ -59,7 +84,7 @@ async function labelLocally(file: Uint8Array, opts: LabelOptions, global: StoreO
     if (tenantId === undefined) {
       const tenants = await rt.store.tenants.list();
       if (tenants.length !== 1) {
-        throw new AppError(
+        throw new CliError(
           'cli.tenant_required',
           tenants.length === 0
             ? 'No tenant yet: create one with `synthguard tenant create --name NAME --uscc CODE`.'
@@ -83,31 +108,71 @@ async function labelLocally(file: Uint8Array, opts: LabelOptions, global: StoreO
 }
 
 async function labelRemotely(file: Uint8Array, server: string, opts: LabelOptions): Promise<Labeled> {
-  const key = opts.key ?? process.env.SYNTHGUARD_API_KEY;
-  const url = new URL('/v1/labels', server);
+  const key = opts.key ?? envVar('SYNTHGUARD_API_KEY');
+  const url = serverUrl(server, '/v1/labels');
   if (opts.tenant !== undefined) url.searchParams.set('tenant', opts.tenant);
   if (opts.service !== undefined) url.searchParams.set('service', opts.service);
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/octet-stream',
-      ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
-    },
-    body: file,
-  });
+  const res = await reach(server, () =>
+    fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
+      },
+      body: file,
+    }),
+  );
   if (!res.ok) {
+    // RFC 9457 problem+json: the server's stable code passes through unchanged.
     const body = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
-    throw new AppError(body.code ?? 'cli.server_error', body.detail ?? `The server answered ${res.status}.`);
+    if (body.code !== undefined) {
+      throw new AppError(body.code, body.detail ?? `The server answered ${res.status}.`, {
+        details: { status: res.status },
+      });
+    }
+    throw new CliError('cli.server_error', body.detail ?? `The server answered ${res.status}.`, {
+      details: { status: res.status },
+    });
   }
   const produceId = res.headers.get(HEADER_PRODUCE_ID) ?? '';
   const out = new Uint8Array(await res.arrayBuffer());
   const location = res.headers.get('location');
   let record: unknown = null;
   if (location !== null) {
-    const r = await fetch(new URL(location, server), {
-      headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
-    });
+    const r = await reach(server, () =>
+      fetch(new URL(location, server), {
+        headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+      }),
+    );
     if (r.ok) record = await r.json();
   }
   return { file: out, produceId, record };
+}
+
+function serverUrl(server: string, path: string): URL {
+  const hint = `--server ${server} is not an http(s) URL; use e.g. http://localhost:8080.`;
+  let url: URL;
+  try {
+    url = new URL(path, server);
+  } catch (err) {
+    throw new CliError('cli.invalid_server_url', hint, { cause: err });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliError('cli.invalid_server_url', hint);
+  }
+  return url;
+}
+
+/** fetch() rejects (TypeError "fetch failed") when nothing answers; say which server and what to do. */
+async function reach(server: string, call: () => Promise<Response>): Promise<Response> {
+  try {
+    return await call();
+  } catch (err) {
+    const cause = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+    throw new CliError(
+      'cli.server_unreachable',
+      `Cannot reach the server at ${server}${typeof cause === 'string' ? ` (${cause})` : ''}. Is it running?`,
+      { cause: err },
+    );
+  }
 }
