@@ -1,6 +1,6 @@
 // `synthguard key`, run as a real process on a fresh data directory.
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildTempDir, parseJson, removeTempDirs, runCli } from '../testing/cli.js';
+import { buildTempDir, parseJson, removeTempDirs, runCli, buildTenantViaCli } from '../testing/cli.js';
 
 afterAll(removeTempDirs);
 
@@ -16,17 +16,7 @@ interface KeyJson {
 describe('synthguard key', () => {
   it('issues a key and prints its secret once, lists it without the secret, revokes it', async () => {
     const data = buildTempDir();
-    const tenant = await runCli([
-      '--data',
-      data,
-      'tenant',
-      'create',
-      '--name',
-      'Example AI',
-      '--uscc',
-      '91440300MA5G00001W',
-      '--json',
-    ]);
+    const tenant = await buildTenantViaCli(data);
     expect(tenant.code).toBe(0);
     const tenantId = (parseJson(tenant) as { id: string }).id;
 

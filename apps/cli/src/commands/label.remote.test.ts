@@ -13,6 +13,7 @@ import {
   removeTempDirs,
   runCli,
   tempFilesIn,
+  buildTenantViaCli,
 } from '../testing/cli.js';
 
 const SERVER_MAIN = join(ROOT, 'apps/server/src/main.ts');
@@ -83,17 +84,7 @@ describe('synthguard label while the server runs', () => {
     const input = join(work, 'in.jpg');
     writeFileSync(input, await buildJpeg());
 
-    const created = await runCli([
-      '--data',
-      data,
-      'tenant',
-      'create',
-      '--name',
-      'Example AI',
-      '--uscc',
-      '91440300MA5G00001W',
-      '--json',
-    ]);
+    const created = await buildTenantViaCli(data);
     expect(created.code).toBe(0);
     const tenant = parseJson(created) as { id: string; providerCode: string };
     // The CLI's first start wrote the installation admin credential; the server reuses it.

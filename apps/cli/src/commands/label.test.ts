@@ -13,6 +13,7 @@ import {
   runCli,
   tempFilesIn,
   truncate,
+  buildTenantViaCli,
 } from '../testing/cli.js';
 
 const FIELDS = [
@@ -70,17 +71,7 @@ describe('synthguard label', () => {
     expect(r.stderr).toMatch(/^synthguard: cli\.tenant_required: No tenant yet: create one with/m);
     expect(existsSync(file('early.jpg'))).toBe(false);
 
-    const created = await runCli([
-      '--data',
-      data,
-      'tenant',
-      'create',
-      '--name',
-      'Example AI',
-      '--uscc',
-      '91440300MA5G00001W',
-      '--json',
-    ]);
+    const created = await buildTenantViaCli(data);
     expect(created.code).toBe(0);
     tenant = parseJson(created) as typeof tenant;
   }, 60_000);

@@ -108,3 +108,18 @@ export function breakPngCrc(png: Buffer): Buffer {
   out[29] = out[29]! ^ 0x01;
   return out;
 }
+
+/** Registers the example tenant (USCC 91440300MA5G00001W) in `data` through the real CLI. */
+export async function buildTenantViaCli(data: string): Promise<CliResult> {
+  return runCli([
+    '--data',
+    data,
+    'tenant',
+    'create',
+    '--name',
+    'Example AI',
+    '--uscc',
+    '91440300MA5G00001W',
+    '--json',
+  ]);
+}
