@@ -14,7 +14,7 @@ describe('crc32 (PNG spec 3rd ed. Annex D)', () => {
     expect(crc32(asciiBytes('IEND'))).toBe(0xae426082);
   });
 
-  it('agrees with node:zlib on arbitrary input, ranges and continuation', () => {
+  it('agrees with a whole-buffer CRC on arbitrary input, ranges and continuation', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 512 }), fc.nat(), fc.nat(), (bytes, a, b) => {
         expect(crc32(bytes)).toBe(zlibCrc32(bytes));

@@ -1,21 +1,15 @@
+import { crc32 as zlibCrc32 } from 'node:zlib';
+
 /**
  * CRC-32 as used by PNG (PNG spec 3rd ed. §5.5, Annex D): polynomial 0xEDB88320 (reflected),
- * initial value and final XOR 0xFFFFFFFF. Table-driven, one byte at a time.
+ * initial value and final XOR 0xFFFFFFFF — the same CRC as zlib's, so zlib's native one is used
+ * (several GB/s, against ~450 MB/s for a table loop in JavaScript).
+ *
+ * Continues a running CRC (pass the previous result; start with 0) over `bytes[start, end)`;
+ * the range is clamped to the buffer.
  */
-const TABLE: Uint32Array = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** Continues a running CRC (pass the previous result; start with 0) over `bytes[start, end)`. */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length, previous = 0): number {
-  let c = (previous ^ 0xffffffff) >>> 0;
-  const stop = Math.min(end, bytes.length);
-  for (let i = Math.max(0, start); i < stop; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  const lo = Math.max(0, start);
+  const hi = Math.max(lo, Math.min(end, bytes.length));
+  return zlibCrc32(bytes.subarray(lo, hi), previous);
 }
