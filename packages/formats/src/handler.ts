@@ -7,7 +7,22 @@
  * cannot carry XMP (or anything else) simply leaves the member out.
  */
 
-export type FormatId = 'jpeg' | 'png';
+export type FormatId =
+  | 'jpeg'
+  | 'png'
+  | 'webp'
+  | 'gif'
+  | 'tiff'
+  | 'heif'
+  | 'mp4'
+  | 'mkv'
+  | 'wav'
+  | 'mp3'
+  | 'flac'
+  | 'ogg'
+  | 'ooxml'
+  | 'pdf'
+  | 'markdown';
 
 export type Modality = 'image' | 'video' | 'audio' | 'text' | 'document';
 
@@ -20,6 +35,26 @@ export interface XmpCarrier {
    * kept as it was. Throws FormatError.
    */
   writeXmp(file: Uint8Array, packet: Uint8Array | undefined): Uint8Array;
+}
+
+/**
+ * A native metadata field named `AIGC` holding the label text, where the TC260 guides place the
+ * label outside XMP: WAV RIFF chunk `AIGC`, MP3 ID3v2 `TXXX` (description `AIGC`), FLAC/Ogg
+ * Vorbis comment `AIGC=`, MP4 `moov/udta/meta` key `AIGC`, MKV SimpleTag, PDF Info `/AIGC`,
+ * OOXML custom property, Markdown front matter.
+ */
+export interface AigcFieldCarrier {
+  /**
+   * The field's text (decoded per the container's rules, e.g. UTF-8), or undefined if absent.
+   * More than one AIGC field is `format.duplicate_metadata`. Throws FormatError.
+   */
+  readAigc(file: Uint8Array): string | undefined;
+  /**
+   * A NEW file whose AIGC field holds `value` (replaced in place, or inserted where the guide
+   * says); `undefined` removes it. Every byte outside the field and the sizes, counts and
+   * checksums that enclose it is kept as it was. Throws FormatError.
+   */
+  writeAigc(file: Uint8Array, value: string | undefined): Uint8Array;
 }
 
 export interface FormatHandler {
@@ -35,5 +70,8 @@ export interface FormatHandler {
   sniff(head: Uint8Array): boolean;
   /** Full structural walk of the file; throws FormatError (truncated / corrupt / bad CRC). */
   validate(file: Uint8Array): void;
+  /** Standard XMP packet slot (images, PDF); the label goes in as TC260:AIGC. */
   readonly xmp?: XmpCarrier;
+  /** Native AIGC field (audio, video, documents). When present, the label goes here. */
+  readonly aigc?: AigcFieldCarrier;
 }

@@ -1,4 +1,4 @@
-export type { FormatId, FormatHandler, XmpCarrier } from './handler.js';
+export type { AigcFieldCarrier, FormatId, FormatHandler, Modality, XmpCarrier } from './handler.js';
 export { type FormatErrorCode, FormatError } from './errors.js';
 export {
   detectFormat,
