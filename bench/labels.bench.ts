@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { utf8Decode, utf8Encode } from '@synthguard/core';
 import { createTenant, inspectContent, labelContent, localOperator } from '@synthguard/engine';
-import { type FormatHandler, type XmpCarrier, detectFormat } from '@synthguard/formats';
+import { detectFormat } from '@synthguard/formats';
 import {
   type AigcLabel,
   encodeAigcLabel,
@@ -39,23 +39,18 @@ interface Fixture {
   path: string;
 }
 
-function xmpOf(handler: FormatHandler): XmpCarrier {
-  if (handler.xmp === undefined) throw new Error(`bench: ${handler.id} carries no XMP`);
-  return handler.xmp;
-}
-
 /** The engine's write path without recording: detect + validate + writeImplicitLabel, in memory. */
 function writeLabel(file: Uint8Array, label: AigcLabel): Uint8Array {
   const handler = detectFormat(file);
   handler.validate(file);
-  return writeImplicitLabel(xmpOf(handler), file, label);
+  return writeImplicitLabel(handler, file, label);
 }
 
 /** The label value `file` carries, read by our reader (undefined: none). */
 function labelValueOf(file: Uint8Array): string | undefined {
   const handler = detectFormat(file);
   handler.validate(file);
-  return readImplicitLabel(xmpOf(handler), file)?.raw;
+  return readImplicitLabel(handler, file)?.raw;
 }
 
 function removeFile(path: string): void {
@@ -217,7 +212,7 @@ export const labelsSuite: Suite = {
         name: 'read.jpeg-1080p',
         title: 'read jpeg-1080p: detect + readImplicitLabel',
         bytes: labeled.length,
-        fn: () => readImplicitLabel(xmpOf(detectFormat(labeled)), labeled),
+        fn: () => readImplicitLabel(detectFormat(labeled), labeled),
       },
       {
         name: 'inspect.jpeg-1080p',

@@ -32,6 +32,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   'label.duplicate': 422,
   'label.invalid_xmp': 422,
   'label.too_large': 422,
+  'label.no_slot': 415,
   'tenant.invalid_uscc': 422,
   'tenant.invalid_provider_code': 422,
   'tenant.exists': 409,

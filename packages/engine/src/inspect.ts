@@ -18,7 +18,7 @@ export interface Inspection {
 export function inspectContent(file: Uint8Array): Inspection {
   const handler = detectFormat(file);
   handler.validate(file);
-  const found = handler.xmp === undefined ? undefined : readImplicitLabel(handler.xmp, file);
+  const found = readImplicitLabel(handler, file);
   return {
     format: handler.id,
     mediaType: handler.mediaType,

@@ -1,7 +1,7 @@
 import { schemas } from '@synthguard/contract';
 import { type Clock, newUlid, sha256Hex, systemClock } from '@synthguard/core';
 import { type FormatHandler, detectFormat, handlerByMediaType } from '@synthguard/formats';
-import { type AigcLabel, readImplicitLabel, writeImplicitLabel } from '@synthguard/labels';
+import { type AigcLabel, canCarryLabel, readImplicitLabel, writeImplicitLabel } from '@synthguard/labels';
 import type { ContentRecord, Store } from '@synthguard/store';
 import { EngineError } from './errors.js';
 import { type Principal, authorize, resolveTenantId } from './principal.js';
@@ -40,14 +40,14 @@ export async function labelContent(
 
   const handler = detectFormat(req.file);
   checkDeclaredType(handler, req.declaredMediaType);
-  if (handler.xmp === undefined) {
+  if (!canCarryLabel(handler)) {
     throw new EngineError(
       'content.format_not_labelable',
       `Implicit labels for ${handler.id} are not supported yet.`,
     );
   }
   // Reading walks and validates the whole file (segments, scan data, CRCs) before anything else.
-  const previous = readImplicitLabel(handler.xmp, req.file);
+  const previous = readImplicitLabel(handler, req.file);
 
   const service = req.service ?? tenant.providerCode.slice(-4);
   if (!schemas.ServiceCode.safeParse(service).success) {
@@ -67,7 +67,7 @@ export async function labelContent(
   };
   // writeImplicitLabel re-reads its output through the handler (a full walk of the new file)
   // and fails unless exactly this label comes back, so nothing below records a bad file.
-  const labeled = writeImplicitLabel(handler.xmp, req.file, label);
+  const labeled = writeImplicitLabel(handler, req.file, label);
 
   const record = await store.contentRecords.create({
     produceId: label.ProduceID,

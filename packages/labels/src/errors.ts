@@ -10,6 +10,11 @@ import { AppError } from '@synthguard/core';
  * - `label.too_large`     an input exceeds a size cap (details: limit, max)
  */
 export type LabelErrorCode =
-  'label.invalid_json' | 'label.invalid_field' | 'label.duplicate' | 'label.invalid_xmp' | 'label.too_large';
+  | 'label.invalid_json'
+  | 'label.invalid_field'
+  | 'label.duplicate'
+  | 'label.invalid_xmp'
+  | 'label.too_large'
+  | 'label.no_slot';
 
 export class LabelError extends AppError<LabelErrorCode> {}

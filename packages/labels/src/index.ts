@@ -34,8 +34,11 @@ export {
   setAigcInXmp,
 } from './xmp/packet.js';
 export {
+  type AigcFieldSlot,
   type ImplicitLabel,
+  type LabelCarrier,
   type XmpSlot,
+  canCarryLabel,
   readImplicitLabel,
   removeImplicitLabel,
   writeImplicitLabel,
