@@ -1,4 +1,5 @@
 import { schemas } from '@synthguard/contract';
+import { formatHandlers } from '@synthguard/formats';
 import { z } from 'zod';
 
 /**
@@ -54,9 +55,18 @@ export function finishOpenApi<T>(doc: T): T {
           },
           Location: { schema: { type: 'string' }, description: 'URL of the content record' },
         },
-        content: { 'image/jpeg': { schema: BINARY }, 'image/png': { schema: BINARY } },
+        content: fileContent(),
       },
     };
   }
   return doc;
+}
+
+/** One binary content entry per media type a registered format handler can label. */
+function fileContent(): Record<string, { schema: typeof BINARY }> {
+  return Object.fromEntries(
+    formatHandlers
+      .filter((h) => h.xmp !== undefined || h.aigc !== undefined)
+      .map((h) => [h.mediaType, { schema: BINARY }]),
+  );
 }
