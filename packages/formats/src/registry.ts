@@ -6,8 +6,9 @@ import { formatError } from './errors.js';
 import type { FormatHandler } from './handler.js';
 import { jpegHandler } from './jpeg/handler.js';
 import { pngHandler } from './png/handler.js';
+import { tiffHandler } from './tiff/handler.js';
 
-export const formatHandlers: readonly FormatHandler[] = Object.freeze([jpegHandler, pngHandler]);
+export const formatHandlers: readonly FormatHandler[] = Object.freeze([jpegHandler, pngHandler, tiffHandler]);
 
 function indexBy(key: (h: FormatHandler) => readonly string[]): ReadonlyMap<string, FormatHandler> {
   const map = new Map<string, FormatHandler>();
