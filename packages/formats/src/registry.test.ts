@@ -15,7 +15,7 @@ import { catchFormatError } from './testing/mutations.js';
 
 describe('format registry', () => {
   it('lists each handler once, with unique ids, extensions and media types', () => {
-    expect(formatHandlers.map((h) => h.id)).toEqual(['jpeg', 'png', 'tiff']);
+    expect(formatHandlers.map((h) => h.id)).toEqual(['jpeg', 'png', 'webp', 'gif', 'tiff']);
     const exts = formatHandlers.flatMap((h) => h.extensions);
     expect(new Set(exts).size).toBe(exts.length);
     expect(new Set(formatHandlers.map((h) => h.mediaType)).size).toBe(formatHandlers.length);
@@ -29,13 +29,13 @@ describe('format registry', () => {
     for (const ext of ['jpg', 'JPG', '.jpg', '.JPEG', 'jpe', ' jpeg '])
       expect(handlerByExtension(ext)).toBe(jpegHandler);
     for (const ext of ['png', '.PNG']) expect(handlerByExtension(ext)).toBe(pngHandler);
-    for (const ext of ['', '.', 'gif', '..png', 'png.']) expect(handlerByExtension(ext)).toBeUndefined();
+    for (const ext of ['', '.', '..png', 'png.']) expect(handlerByExtension(ext)).toBeUndefined();
     expect(handlerByMediaType('image/jpeg')).toBe(jpegHandler);
     expect(handlerByMediaType('Image/PNG; charset=binary')).toBe(pngHandler);
     expect(handlerByMediaType(' image/png ;x=y')).toBe(pngHandler);
     expect(handlerByMediaType('image/jpg')).toBe(jpegHandler);
     expect(handlerByMediaType('image/x-png')).toBe(pngHandler);
-    expect(handlerByMediaType('image/gif')).toBeUndefined();
+    expect(handlerByMediaType('image/bmp')).toBeUndefined();
     expect(handlerByMediaType('')).toBeUndefined();
   });
 

@@ -6,9 +6,17 @@ import { formatError } from './errors.js';
 import type { FormatHandler } from './handler.js';
 import { jpegHandler } from './jpeg/handler.js';
 import { pngHandler } from './png/handler.js';
+import { gifHandler } from './gif/handler.js';
 import { tiffHandler } from './tiff/handler.js';
+import { webpHandler } from './webp/handler.js';
 
-export const formatHandlers: readonly FormatHandler[] = Object.freeze([jpegHandler, pngHandler, tiffHandler]);
+export const formatHandlers: readonly FormatHandler[] = Object.freeze([
+  jpegHandler,
+  pngHandler,
+  webpHandler,
+  gifHandler,
+  tiffHandler,
+]);
 
 function indexBy(key: (h: FormatHandler) => readonly string[]): ReadonlyMap<string, FormatHandler> {
   const map = new Map<string, FormatHandler>();
