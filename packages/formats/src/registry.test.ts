@@ -15,7 +15,16 @@ import { catchFormatError } from './testing/mutations.js';
 
 describe('format registry', () => {
   it('lists each handler once, with unique ids, extensions and media types', () => {
-    expect(formatHandlers.map((h) => h.id)).toEqual(['jpeg', 'png', 'webp', 'gif', 'tiff']);
+    expect(formatHandlers.map((h) => h.id)).toEqual([
+      'jpeg',
+      'png',
+      'webp',
+      'gif',
+      'tiff',
+      'wav',
+      'flac',
+      'mp3',
+    ]);
     const exts = formatHandlers.flatMap((h) => h.extensions);
     expect(new Set(exts).size).toBe(exts.length);
     expect(new Set(formatHandlers.map((h) => h.mediaType)).size).toBe(formatHandlers.length);

@@ -4,10 +4,13 @@
  */
 import { formatError } from './errors.js';
 import type { FormatHandler } from './handler.js';
-import { jpegHandler } from './jpeg/handler.js';
-import { pngHandler } from './png/handler.js';
+import { flacHandler } from './flac/handler.js';
 import { gifHandler } from './gif/handler.js';
+import { jpegHandler } from './jpeg/handler.js';
+import { mp3Handler } from './mp3/handler.js';
+import { pngHandler } from './png/handler.js';
 import { tiffHandler } from './tiff/handler.js';
+import { wavHandler } from './wav/handler.js';
 import { webpHandler } from './webp/handler.js';
 
 export const formatHandlers: readonly FormatHandler[] = Object.freeze([
@@ -16,6 +19,10 @@ export const formatHandlers: readonly FormatHandler[] = Object.freeze([
   webpHandler,
   gifHandler,
   tiffHandler,
+  wavHandler,
+  flacHandler,
+  // last: its sniff (ID3, or any MPEG frame header at offset 0) is the loosest
+  mp3Handler,
 ]);
 
 function indexBy(key: (h: FormatHandler) => readonly string[]): ReadonlyMap<string, FormatHandler> {
