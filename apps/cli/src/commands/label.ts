@@ -21,7 +21,7 @@ export function labelCommand(program: Command): void {
   program
     .command('label')
     .description('write the GB 45438 implicit label into a generated file and record it')
-    .argument('<in>', 'file to label (JPEG or PNG)')
+    .argument('<in>', 'file to label (JPEG, PNG, WebP, GIF, TIFF, WAV, MP3, FLAC)')
     .requiredOption('-o, --output <out>', 'where to write the labeled file (written atomically)')
     .option('--tenant <id>', 'tenant to label for (default: the only tenant)')
     .addOption(
