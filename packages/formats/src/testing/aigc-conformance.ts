@@ -9,17 +9,10 @@
  */
 import { bytesEqual, utf8Encode } from '@synthguard/core';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { FormatErrorCode } from '../errors.js';
+import { describe, expect, it } from 'vitest';
 import type { AigcFieldCarrier, FormatHandler } from '../handler.js';
-import {
-  detectFormat,
-  formatHandlers,
-  handlerByExtension,
-  handlerById,
-  handlerByMediaType,
-} from '../registry.js';
-import { applyMutation, catchFormatError, changedWindow, cutOffsets, mutationArb } from './mutations.js';
+import { describeHandlerBasics, failingCuts, setupFixtures, TRUNCATION_CODES } from './handler-basics.js';
+import { catchFormatError, changedWindow } from './mutations.js';
 
 export interface AigcConformanceFixture {
   /** Shown in test names. */
@@ -60,8 +53,6 @@ export interface AigcConformanceOptions {
   numRuns?: number;
 }
 
-const TRUNCATION_CODES: FormatErrorCode[] = ['format.truncated', 'format.corrupt'];
-
 /** An ASCII AIGC value shaped like the label (GB 45438-2025 Annex E field names). */
 export function buildAigcValue(produceId = '01JD2Y7K3M9Q8R5T6V7W8X9Y0Z'): string {
   return JSON.stringify({
@@ -89,177 +80,33 @@ export function runAigcFieldConformance(handler: FormatHandler, options: AigcCon
   const values = [value, NON_ASCII_AIGC_VALUE, otherValue, ''];
 
   describe(`${handler.id} handler AIGC field conformance`, () => {
-    let fixtures: readonly AigcConformanceFixture[] = [];
-    beforeAll(async () => {
-      fixtures = await options.buildFixtures();
-      expect(fixtures.length).toBeGreaterThan(0);
-    });
-    const each = (fn: (f: AigcConformanceFixture) => void): void => {
-      for (const f of fixtures) {
-        try {
-          fn(f);
-        } catch (err) {
-          throw new Error(`fixture "${f.name}": ${err instanceof Error ? err.message : String(err)}`, {
-            cause: err,
-          });
-        }
-      }
-    };
-    const eachAsync = async (fn: (f: AigcConformanceFixture) => Promise<void>): Promise<void> => {
-      for (const f of fixtures) {
-        try {
-          await fn(f);
-        } catch (err) {
-          throw new Error(`fixture "${f.name}": ${err instanceof Error ? err.message : String(err)}`, {
-            cause: err,
-          });
-        }
-      }
-    };
-    /** Cuts before the logical end that must fail. */
-    const failingCuts = (f: AigcConformanceFixture): number[] => {
-      const logicalEnd = f.bytes.length - (f.trailer ?? 0);
-      const valid = new Set(f.validCuts ?? []);
-      return cutOffsets(logicalEnd).filter((cut) => !valid.has(cut));
-    };
-
-    describe('identity and registry', () => {
-      it('has a lower-case media type, lower-case extensions and an AIGC carrier', () => {
-        expect(handler.mediaType).toBe(handler.mediaType.toLowerCase());
-        expect(handler.mediaType).not.toContain(';');
-        expect(handler.extensions.length).toBeGreaterThan(0);
-        for (const ext of handler.extensions) expect(ext).toMatch(/^[a-z0-9]+$/);
-        expect(handler.aigc).toBeDefined();
-      });
-      it('is registered and found by id, every extension and media type', () => {
-        expect(formatHandlers).toContain(handler);
-        expect(handlerById(handler.id)).toBe(handler);
-        expect(handlerByMediaType(handler.mediaType)).toBe(handler);
-        expect(handlerByMediaType(`${handler.mediaType.toUpperCase()}; charset=binary`)).toBe(handler);
-        for (const ext of handler.extensions) {
-          expect(handlerByExtension(ext)).toBe(handler);
-          expect(handlerByExtension(`.${ext.toUpperCase()}`)).toBe(handler);
-        }
-      });
-      it('detects every fixture by its magic bytes', () => {
-        each((f) => {
-          expect(detectFormat(f.bytes)).toBe(handler);
-        });
-      });
-      it('sniffs every fixture, and every fixture validates', () => {
-        each((f) => {
-          expect(handler.sniff(f.bytes)).toBe(true);
-          handler.validate(f.bytes);
-        });
-      });
-      it('sniff never throws, on any input', () => {
-        expect(handler.sniff(new Uint8Array(0))).toBe(false);
-        fc.assert(
-          fc.property(fc.uint8Array({ maxLength: 32 }), (head) => {
-            expect(typeof handler.sniff(head)).toBe('boolean');
-          }),
-          { numRuns },
-        );
-      });
-      it('sniffs every short prefix of its own fixtures without throwing', () => {
-        each((f) => {
-          for (let n = 0; n <= Math.min(16, f.bytes.length); n++) handler.sniff(f.bytes.subarray(0, n));
-        });
-      });
-    });
-
-    describe('structure', () => {
-      it('rejects every truncation with format.truncated or format.corrupt', () => {
-        each((f) => {
-          const logicalEnd = f.bytes.length - (f.trailer ?? 0);
-          for (const cut of cutOffsets(f.bytes.length)) {
-            if (cut >= logicalEnd) {
-              const part = f.bytes.slice(0, cut);
-              expect(
-                catchFormatError(() => {
-                  handler.validate(part);
-                }),
-                `cut at ${cut} lies in the trailer`,
-              ).toBeUndefined();
-            }
-          }
-          for (const cut of failingCuts(f)) {
-            const part = f.bytes.slice(0, cut);
-            const err = catchFormatError(() => {
-              handler.validate(part);
-            });
-            expect(err?.code, `cut at ${cut} of ${f.bytes.length}`).toBeOneOf(TRUNCATION_CODES);
-          }
-        });
-      });
-      it('accepts the declared valid cuts (complete, shorter files)', () => {
-        each((f) => {
-          for (const cut of f.validCuts ?? []) handler.validate(f.bytes.slice(0, cut));
-        });
-      });
-    });
-
-    describe('hostile input (fast-check)', () => {
-      it('mutated files: validate/readAigc/writeAigc succeed or throw FormatError; successful writes read back', () => {
-        const fixtureArb = fc.nat().map((i) => fixtures[i % fixtures.length]!);
-        fc.assert(
-          fc.property(
-            fixtureArb,
-            fc.array(mutationArb, { minLength: 1, maxLength: 4 }),
-            fc.boolean(),
-            (f, ms, reseal) => {
-              let bytes = f.bytes;
-              for (const m of ms) bytes = applyMutation(bytes, m);
-              if (reseal && options.reseal !== undefined) bytes = options.reseal(bytes);
-              catchFormatError(() => {
-                handler.sniff(bytes);
-              });
-              catchFormatError(() => detectFormat(bytes));
-              catchFormatError(() => {
-                handler.validate(bytes);
-              });
-              const aigc = handler.aigc;
-              if (aigc === undefined) return;
-              catchFormatError(() => aigc.readAigc(bytes));
-              let out: Uint8Array | undefined;
-              const err = catchFormatError(() => {
-                out = aigc.writeAigc(bytes, value);
-              });
-              if (err === undefined && out !== undefined) {
-                handler.validate(out);
-                expect(aigc.readAigc(out)).toBe(value);
-                const removed = aigc.writeAigc(out, undefined);
-                expect(aigc.readAigc(removed)).toBeUndefined();
-              }
-            },
-          ),
-          { numRuns },
-        );
-      });
-
-      it('random bytes behind a valid start: FormatError or success, never another exception', () => {
-        const f = fixtures[0]!;
-        fc.assert(
-          fc.property(fc.nat({ max: 64 }), fc.uint8Array({ maxLength: 512 }), (keep, tail) => {
-            const head = Math.min(keep, f.bytes.length);
-            const bytes = new Uint8Array(head + tail.length);
-            bytes.set(f.bytes.subarray(0, head));
-            bytes.set(tail, head);
-            catchFormatError(() => {
-              handler.validate(bytes);
-            });
-            const aigc = handler.aigc;
-            if (aigc === undefined) return;
-            catchFormatError(() => aigc.readAigc(bytes));
-            catchFormatError(() => aigc.writeAigc(bytes, value));
-            catchFormatError(() => aigc.writeAigc(bytes, undefined));
-          }),
-          { numRuns },
-        );
-      });
-    });
-
+    const fixtures = setupFixtures(options.buildFixtures);
+    const { each, eachAsync } = fixtures;
     const aigc: AigcFieldCarrier | undefined = handler.aigc;
+
+    describeHandlerBasics(
+      handler,
+      fixtures,
+      {
+        name: 'AIGC',
+        carrier: aigc && { read: (file) => aigc.readAigc(file), write: (file, v) => aigc.writeAigc(file, v) },
+        sample: value,
+      },
+      {
+        numRuns,
+        reseal: options.reseal,
+        requireCarrier: true,
+        separateDetect: true,
+        moreStructure: () => {
+          it('accepts the declared valid cuts (complete, shorter files)', () => {
+            each((f) => {
+              for (const cut of f.validCuts ?? []) handler.validate(f.bytes.slice(0, cut));
+            });
+          });
+        },
+      },
+    );
+
     if (aigc === undefined) return;
 
     describe('AIGC field carrier', () => {
@@ -378,7 +225,7 @@ export function runAigcFieldConformance(handler: FormatHandler, options: AigcCon
       it('round-trips arbitrary values (property)', () => {
         fc.assert(
           fc.property(fc.nat(), valueArb, (i, v) => {
-            const f = fixtures[i % fixtures.length]!;
+            const f = fixtures.all()[i % fixtures.all().length]!;
             const out = aigc.writeAigc(f.bytes, v);
             expect(aigc.readAigc(out)).toBe(v);
             expect(aigc.readAigc(aigc.writeAigc(out, undefined))).toBeUndefined();

@@ -8,17 +8,11 @@
  */
 import { bytesEqual, utf8Encode } from '@synthguard/core';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { FormatErrorCode } from '../errors.js';
+import { describe, expect, it } from 'vitest';
 import type { FormatHandler, XmpCarrier } from '../handler.js';
-import {
-  detectFormat,
-  formatHandlers,
-  handlerByExtension,
-  handlerById,
-  handlerByMediaType,
-} from '../registry.js';
-import { applyMutation, catchFormatError, changedWindow, cutOffsets, mutationArb } from './mutations.js';
+import { detectFormat } from '../registry.js';
+import { describeHandlerBasics, failingCuts, setupFixtures, TRUNCATION_CODES } from './handler-basics.js';
+import { catchFormatError, changedWindow } from './mutations.js';
 
 export interface ConformanceFixture {
   /** Shown in test names. */
@@ -68,8 +62,6 @@ export interface ConformanceOptions {
   xmpPlacement?: 'splice' | 'append';
 }
 
-const TRUNCATION_CODES: FormatErrorCode[] = ['format.truncated', 'format.corrupt'];
-
 /** A small, valid XMP packet with non-ASCII text. */
 export function buildXmpPacket(marker = 'synthguard'): Uint8Array {
   return utf8Encode(
@@ -88,153 +80,21 @@ export function runHandlerConformance(handler: FormatHandler, options: Conforman
   const otherPacket = buildXmpPacket('a second, longer producer name to change the size');
 
   describe(`${handler.id} handler conformance`, () => {
-    let fixtures: readonly ConformanceFixture[] = [];
-    beforeAll(async () => {
-      fixtures = await options.buildFixtures();
-      expect(fixtures.length).toBeGreaterThan(0);
-    });
-    const each = (fn: (f: ConformanceFixture) => void): void => {
-      for (const f of fixtures) {
-        try {
-          fn(f);
-        } catch (err) {
-          throw new Error(`fixture "${f.name}": ${err instanceof Error ? err.message : String(err)}`, {
-            cause: err,
-          });
-        }
-      }
-    };
-    const eachAsync = async (fn: (f: ConformanceFixture) => Promise<void>): Promise<void> => {
-      for (const f of fixtures) {
-        try {
-          await fn(f);
-        } catch (err) {
-          throw new Error(`fixture "${f.name}": ${err instanceof Error ? err.message : String(err)}`, {
-            cause: err,
-          });
-        }
-      }
-    };
-
-    describe('identity and registry', () => {
-      it('has a lower-case media type and lower-case extensions without dots', () => {
-        expect(handler.mediaType).toBe(handler.mediaType.toLowerCase());
-        expect(handler.mediaType).not.toContain(';');
-        expect(handler.extensions.length).toBeGreaterThan(0);
-        for (const ext of handler.extensions) expect(ext).toMatch(/^[a-z0-9]+$/);
-      });
-      it('is registered and found by id, every extension and media type', () => {
-        expect(formatHandlers).toContain(handler);
-        expect(handlerById(handler.id)).toBe(handler);
-        expect(handlerByMediaType(handler.mediaType)).toBe(handler);
-        expect(handlerByMediaType(`${handler.mediaType.toUpperCase()}; charset=binary`)).toBe(handler);
-        for (const ext of handler.extensions) {
-          expect(handlerByExtension(ext)).toBe(handler);
-          expect(handlerByExtension(`.${ext.toUpperCase()}`)).toBe(handler);
-        }
-      });
-      it('sniffs and detects every fixture, and every fixture validates', () => {
-        each((f) => {
-          expect(handler.sniff(f.bytes)).toBe(true);
-          expect(detectFormat(f.bytes)).toBe(handler);
-          handler.validate(f.bytes);
-        });
-      });
-      it('sniff never throws, on any input', () => {
-        expect(handler.sniff(new Uint8Array(0))).toBe(false);
-        fc.assert(
-          fc.property(fc.uint8Array({ maxLength: 32 }), (head) => {
-            expect(typeof handler.sniff(head)).toBe('boolean');
-          }),
-          { numRuns },
-        );
-      });
-      it('sniffs every non-empty prefix of its own fixtures without throwing', () => {
-        each((f) => {
-          for (let n = 0; n <= Math.min(16, f.bytes.length); n++) handler.sniff(f.bytes.subarray(0, n));
-        });
-      });
-    });
-
-    describe('structure', () => {
-      it('rejects every truncation with format.truncated or format.corrupt', () => {
-        each((f) => {
-          const logicalEnd = f.bytes.length - (f.trailer ?? 0);
-          for (const cut of cutOffsets(f.bytes.length)) {
-            const part = f.bytes.slice(0, cut);
-            const err = catchFormatError(() => {
-              handler.validate(part);
-            });
-            if (cut >= logicalEnd) {
-              expect(err, `cut at ${cut} lies in the trailer`).toBeUndefined();
-              continue;
-            }
-            expect(err?.code, `cut at ${cut} of ${f.bytes.length}`).toBeOneOf(TRUNCATION_CODES);
-          }
-        });
-      });
-    });
-
-    describe('hostile input (fast-check)', () => {
-      it('mutated files: validate/readXmp/writeXmp succeed or throw FormatError; successful writes read back', () => {
-        const fixtureArb = fc.nat().map((i) => fixtures[i % fixtures.length]!);
-        fc.assert(
-          fc.property(
-            fixtureArb,
-            fc.array(mutationArb, { minLength: 1, maxLength: 4 }),
-            fc.boolean(),
-            (f, ms, reseal) => {
-              let bytes = f.bytes;
-              for (const m of ms) bytes = applyMutation(bytes, m);
-              if (reseal && options.reseal !== undefined) bytes = options.reseal(bytes);
-              catchFormatError(() => {
-                handler.sniff(bytes);
-              });
-              catchFormatError(() => detectFormat(bytes));
-              catchFormatError(() => {
-                handler.validate(bytes);
-              });
-              const xmp = handler.xmp;
-              if (xmp === undefined) return;
-              catchFormatError(() => xmp.readXmp(bytes));
-              let out: Uint8Array | undefined;
-              const err = catchFormatError(() => {
-                out = xmp.writeXmp(bytes, packet);
-              });
-              if (err === undefined && out !== undefined) {
-                handler.validate(out);
-                expect(xmp.readXmp(out)).toEqual(packet);
-                const removed = xmp.writeXmp(out, undefined);
-                expect(xmp.readXmp(removed)).toBeUndefined();
-              }
-            },
-          ),
-          { numRuns },
-        );
-      });
-
-      it('random bytes behind a valid signature: FormatError or success, never another exception', () => {
-        const f = fixtures[0]!;
-        fc.assert(
-          fc.property(fc.nat({ max: 64 }), fc.uint8Array({ maxLength: 512 }), (keep, tail) => {
-            const bytes = new Uint8Array(Math.min(keep, f.bytes.length) + tail.length);
-            bytes.set(f.bytes.subarray(0, keep));
-            bytes.set(tail, Math.min(keep, f.bytes.length));
-            catchFormatError(() => {
-              handler.validate(bytes);
-            });
-            const xmp = handler.xmp;
-            if (xmp === undefined) return;
-            catchFormatError(() => xmp.readXmp(bytes));
-            catchFormatError(() => xmp.writeXmp(bytes, packet));
-            catchFormatError(() => xmp.writeXmp(bytes, undefined));
-          }),
-          { numRuns },
-        );
-      });
-    });
-
+    const fixtures = setupFixtures(options.buildFixtures);
+    const { each, eachAsync } = fixtures;
     const xmp: XmpCarrier | undefined = handler.xmp;
+
+    describeHandlerBasics(
+      handler,
+      fixtures,
+      {
+        name: 'XMP',
+        carrier: xmp && { read: (file) => xmp.readXmp(file), write: (file, p) => xmp.writeXmp(file, p) },
+        sample: packet,
+      },
+      { numRuns, reseal: options.reseal },
+    );
+
     if (xmp === undefined) return;
 
     describe('XMP carrier', () => {
@@ -350,7 +210,7 @@ export function runHandlerConformance(handler: FormatHandler, options: Conforman
       });
 
       it('round-trips arbitrary packet bytes (property)', () => {
-        const f = fixtures[0]!;
+        const f = fixtures.all()[0]!;
         fc.assert(
           fc.property(options.packetArb ?? fc.uint8Array({ maxLength: 4096 }), (p) => {
             const out = xmp.writeXmp(f.bytes, p);
@@ -362,8 +222,7 @@ export function runHandlerConformance(handler: FormatHandler, options: Conforman
 
       it('rejects every truncation in readXmp and writeXmp with a FormatError', () => {
         each((f) => {
-          const logicalEnd = f.bytes.length - (f.trailer ?? 0);
-          for (const cut of cutOffsets(logicalEnd)) {
+          for (const cut of failingCuts(f)) {
             const part = f.bytes.slice(0, cut);
             for (const op of [() => xmp.readXmp(part), () => xmp.writeXmp(part, packet)]) {
               expect(catchFormatError(op)?.code, `cut at ${cut}`).toBeOneOf(TRUNCATION_CODES);
