@@ -50,7 +50,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'apps/cli/src/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/*.test.ts', '**/testing/**/*.ts', 'apps/cli/src/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -13,22 +13,11 @@ import { join } from 'node:path';
 import { inspectContent } from '@synthguard/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, bearer, buildTestApp } from './testing/build.js';
+import { requireInteropTool } from './testing/interop.js';
 
-function ffmpegAvailable(): boolean {
-  try {
-    execFileSync('ffprobe', ['-version'], { stdio: 'ignore' });
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.SYNTHGUARD_REQUIRE_INTEROP === '1') {
-      throw new Error('ffmpeg/ffprobe are required (SYNTHGUARD_REQUIRE_INTEROP=1): apt-get install ffmpeg');
-    }
-    console.warn('ffmpeg not installed: skipping audio.interop.test.ts; apt-get install ffmpeg');
-    return false;
-  }
-}
-
-const enabled = ffmpegAvailable();
+const enabled =
+  requireInteropTool('ffprobe', ['-version'], 'ffmpeg', 'audio.interop.test.ts') !== undefined &&
+  requireInteropTool('ffmpeg', ['-version'], 'ffmpeg', 'audio.interop.test.ts') !== undefined;
 const dir = mkdtempSync(join(tmpdir(), 'sg-audio-interop-'));
 let t: TestApp;
 

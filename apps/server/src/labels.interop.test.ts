@@ -13,41 +13,15 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import { inspectContent } from '@synthguard/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, bearer, buildJpeg, buildPng, buildTestApp } from './testing/build.js';
+import { GB45438_KEYS, requireInteropTool } from './testing/interop.js';
 import { buildRichJpeg, buildRichPng } from './testing/rich-images.js';
 
-function probeExiftool(): string | undefined {
-  try {
-    return execFileSync('exiftool', ['-ver'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-const exiftoolVersion = probeExiftool();
-if (exiftoolVersion === undefined) {
-  if (process.env.SYNTHGUARD_REQUIRE_INTEROP === '1') {
-    throw new Error(
-      'exiftool is required (SYNTHGUARD_REQUIRE_INTEROP=1) but `exiftool -ver` failed: apt-get install libimage-exiftool-perl',
-    );
-  }
-  console.warn(
-    'exiftool not installed: skipping apps/server/src/labels.interop.test.ts; apt-get install libimage-exiftool-perl',
-  );
-}
-
-/** GB 45438-2025 Annex E: the seven keys of the AIGC value, in this order. */
-const FIELDS = [
-  'Label',
-  'ContentProducer',
-  'ProduceID',
-  'ReservedCode1',
-  'ContentPropagator',
-  'PropagateID',
-  'ReservedCode2',
-];
+const exiftoolVersion = requireInteropTool(
+  'exiftool',
+  ['-ver'],
+  'libimage-exiftool-perl',
+  'labels.interop.test.ts',
+);
 
 /**
  * Tags that describe the file on disk, not its content: they differ between any two files.
@@ -181,7 +155,7 @@ function expectLabeledAsBefore(
   const value = now[LABEL_TAG];
   expect(typeof value).toBe('string');
   const parsed = JSON.parse(value as string) as Record<string, unknown>;
-  expect(Object.keys(parsed)).toEqual(FIELDS);
+  expect(Object.keys(parsed)).toEqual(GB45438_KEYS);
   expect(parsed).toEqual({
     Label: '1',
     ContentProducer: producer,
