@@ -7,27 +7,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectContent } from '@synthguard/engine';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, bearer, buildTestApp } from './testing/build.js';
-import { requireInteropTool } from './testing/interop.js';
+import { describe, expect, it } from 'vitest';
+import { bearer } from './testing/build.js';
+import { requireInteropTool, useInteropWorkspace } from './testing/interop.js';
 
 const enabled =
   requireInteropTool('ffprobe', ['-version'], 'ffmpeg', 'audio.interop.test.ts') !== undefined &&
   requireInteropTool('ffmpeg', ['-version'], 'ffmpeg', 'audio.interop.test.ts') !== undefined;
-const dir = mkdtempSync(join(tmpdir(), 'sg-audio-interop-'));
-let t: TestApp;
-
-beforeAll(async () => {
-  if (enabled) t = await buildTestApp({ maxUploadBytes: 20 * 1024 * 1024 });
-});
-afterAll(async () => {
-  if (enabled) await t.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const ws = useInteropWorkspace('sg-audio-interop-', enabled, 20 * 1024 * 1024);
+const dir = ws.dir;
 
 /** A 2 s stereo tone with a title and an artist, encoded by ffmpeg. */
 function buildAudio(name: string, codecArgs: string[]): Buffer {
@@ -76,6 +67,7 @@ const cases: [string, string, string[], boolean][] = [
 describe.runIf(enabled)('ffmpeg reads and decodes labeled audio', () => {
   it.each(cases)('%s', async (format, name, codec, probeShowsAigc) => {
     const input = buildAudio(name, codec);
+    const t = ws.app();
     const res = await t.app.inject({
       method: 'POST',
       url: '/v1/labels',

@@ -5,13 +5,12 @@
  * Run with `npm run test:interop`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, bearer, buildTestApp } from './testing/build.js';
-import { GB45438_KEYS, requireInteropTool } from './testing/interop.js';
+import { describe, expect, it } from 'vitest';
+import { bearer } from './testing/build.js';
+import { GB45438_KEYS, requireInteropTool, useInteropWorkspace } from './testing/interop.js';
 
 const XMP = `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">生成的图片</rdf:li></rdf:Alt></dc:title><xmp:CreatorTool>test-generator 1.0</xmp:CreatorTool></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
 
@@ -55,16 +54,8 @@ const inputs: [string, () => Promise<Buffer>][] = [
 
 const enabled =
   requireInteropTool('exiftool', ['-ver'], 'libimage-exiftool-perl', 'images.interop.test.ts') !== undefined;
-const dir = mkdtempSync(join(tmpdir(), 'sg-images-interop-'));
-let t: TestApp;
-
-beforeAll(async () => {
-  if (enabled) t = await buildTestApp({ maxUploadBytes: 10 * 1024 * 1024 });
-});
-afterAll(async () => {
-  if (enabled) await t.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const ws = useInteropWorkspace('sg-images-interop-', enabled, 10 * 1024 * 1024);
+const dir = ws.dir;
 
 function tags(path: string): Record<string, unknown> {
   const [all] = JSON.parse(
@@ -76,6 +67,7 @@ function tags(path: string): Record<string, unknown> {
 describe.runIf(enabled)('exiftool reads the label in WebP, GIF and TIFF', () => {
   it.each(inputs)('%s', async (name, build) => {
     const input = await build();
+    const t = ws.app();
     const res = await t.app.inject({
       method: 'POST',
       url: '/v1/labels',

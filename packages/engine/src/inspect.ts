@@ -1,6 +1,6 @@
 import { sha256Hex } from '@synthguard/core';
 import { detectFormat } from '@synthguard/formats';
-import { type AigcLabel, readImplicitLabel } from '@synthguard/labels';
+import { type AigcLabel, canCarryLabel, readImplicitLabel } from '@synthguard/labels';
 
 export interface Inspection {
   readonly format: string;
@@ -17,7 +17,9 @@ export interface Inspection {
 /** What a file is and which implicit label it carries. Read-only; validates the structure first. */
 export function inspectContent(file: Uint8Array): Inspection {
   const handler = detectFormat(file);
-  handler.validate(file);
+  // Reading the label walks and validates the whole file (the carrier contract); a handler
+  // without a label carrier is validated on its own.
+  if (!canCarryLabel(handler)) handler.validate(file);
   const found = readImplicitLabel(handler, file);
   return {
     format: handler.id,

@@ -46,7 +46,7 @@ export async function labelContent(
       `Implicit labels for ${handler.id} are not supported yet.`,
     );
   }
-  // Reading walks and validates the whole file (segments, scan data, CRCs) before anything else.
+  // Reading walks and validates the whole file (the carrier contract in @synthguard/formats).
   const previous = readImplicitLabel(handler, req.file);
 
   const service = req.service ?? tenant.providerCode.slice(-4);

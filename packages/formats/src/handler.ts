@@ -26,6 +26,11 @@ export type FormatId =
 
 export type Modality = 'image' | 'video' | 'audio' | 'text' | 'document';
 
+// Contract shared by both carriers: every read and write MUST first walk and validate the
+// whole file as `validate` does (a truncated or corrupt file throws, whatever its metadata), so
+// callers never need a separate `validate` before reading or writing a label. The conformance
+// suites check it ("rejects every truncation in read… and write…").
+
 export interface XmpCarrier {
   /** The file's standard XMP packet as raw UTF-8 bytes, or undefined if none. Throws FormatError. */
   readXmp(file: Uint8Array): Uint8Array | undefined;

@@ -1,4 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { type TestApp, buildTestApp } from './build.js';
 
 /**
  * GB 45438-2025 Annex E: the seven keys of the AIGC value, in this order. Written out here,
@@ -38,4 +43,35 @@ export function requireInteropTool(
     console.warn(`${command} not installed: skipping ${testFile}; apt-get install ${debianPackage}`);
     return undefined;
   }
+}
+
+export interface InteropWorkspace {
+  /** Temporary directory for inputs and outputs, removed after the file's tests. */
+  readonly dir: string;
+  /** The labeling app (in-memory store, a tenant, an operator key); set once `beforeAll` ran. */
+  app(): TestApp;
+}
+
+/** Registers the app and temporary directory an interop test file needs, when `enabled`. */
+export function useInteropWorkspace(
+  prefix: string,
+  enabled: boolean,
+  maxUploadBytes: number,
+): InteropWorkspace {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    if (enabled) t = await buildTestApp({ maxUploadBytes });
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    app: () => {
+      if (t === undefined) throw new Error('interop workspace: the app is not built (tool missing?)');
+      return t;
+    },
+  };
 }
