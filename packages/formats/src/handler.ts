@@ -7,6 +7,8 @@
  * cannot carry XMP (or anything else) simply leaves the member out.
  */
 
+import type { ByteSource, Splice } from './source.js';
+
 export type FormatId =
   | 'jpeg'
   | 'png'
@@ -62,6 +64,18 @@ export interface AigcFieldCarrier {
   writeAigc(file: Uint8Array, value: string | undefined): Uint8Array;
 }
 
+/**
+ * The AIGC field read and written through a ByteSource, for files too large to hold in memory
+ * (MP4/MOV). `planAigc` returns the edits; applying them to the source (`applySplices`, or a
+ * streaming copy of `outputPieces`) gives exactly the bytes `aigc.writeAigc` returns. Reads and
+ * plans validate the file's structure as `validate` does, but may leave bulk media data (`mdat`)
+ * unread.
+ */
+export interface StreamingAigcCarrier {
+  readAigc(src: ByteSource): string | undefined;
+  planAigc(src: ByteSource, value: string | undefined): readonly Splice[];
+}
+
 export interface FormatHandler {
   readonly id: FormatId;
   /** IANA media type, lower-case, without parameters: 'image/jpeg'. */
@@ -79,4 +93,6 @@ export interface FormatHandler {
   readonly xmp?: XmpCarrier;
   /** Native AIGC field (audio, video, documents). When present, the label goes here. */
   readonly aigc?: AigcFieldCarrier;
+  /** The same AIGC field through a ByteSource (bounded memory); only where files get large. */
+  readonly streaming?: StreamingAigcCarrier;
 }

@@ -1,4 +1,11 @@
-export type { AigcFieldCarrier, FormatId, FormatHandler, Modality, XmpCarrier } from './handler.js';
+export type {
+  AigcFieldCarrier,
+  FormatId,
+  FormatHandler,
+  Modality,
+  StreamingAigcCarrier,
+  XmpCarrier,
+} from './handler.js';
 export { type FormatErrorCode, FormatError } from './errors.js';
 export {
   detectFormat,
@@ -7,3 +14,12 @@ export {
   handlerById,
   handlerByMediaType,
 } from './registry.js';
+export {
+  applySplices,
+  type ByteSource,
+  bytesSource,
+  checkSplices,
+  type OutputPiece,
+  outputPieces,
+  type Splice,
+} from './source.js';
