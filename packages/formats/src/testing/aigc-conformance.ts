@@ -151,6 +151,12 @@ export function runAigcFieldConformance(handler: FormatHandler, options: AigcCon
           // A write depends only on the file without its field: what a label signature relies on
           // (the verifier rebuilds the signed bytes by rewriting the label).
           expect(bytesEqual(aigc.writeAigc(aigc.writeAigc(f.bytes, otherValue), value), once)).toBe(true);
+          // On a labeled file, removal gives the same bytes whatever the field holds: the content
+          // hash of a label signature is taken over these bytes.
+          const stripped = aigc.writeAigc(once, undefined);
+          for (const v of values) {
+            expect(bytesEqual(aigc.writeAigc(aigc.writeAigc(once, v), undefined), stripped)).toBe(true);
+          }
         });
       });
 

@@ -160,11 +160,23 @@ export function writeTiffXmp(file: Uint8Array, packet: Uint8Array | undefined): 
     const xmpEntry = packet === undefined ? undefined : buildXmpEntry(packet, dataAt, le);
     const header = file.slice(0, TIFF_HEADER_SIZE);
     writeU32(header, 4, dirAt, le);
-    return assemble(file, keep, dataAt + tail.length, [
+    const parts: [number, Uint8Array][] = [
       [0, header],
       [dirAt, buildIfd(file, ifd0, xmpEntry, le)],
       [dataAt, tail],
-    ]);
+    ];
+    // The directory left behind is unreferenced; blank its XMP entry's count and offset so the
+    // result does not depend on which packet the file held (a label signature hashes the file
+    // without its packet, and must get the same bytes whatever the label said).
+    if (
+      entry !== undefined &&
+      dirAt !== ifd0.offset &&
+      entry.at + 12 <= keep &&
+      !overlapsOthers(entry.at, entry.at + 12)
+    ) {
+      parts.push([entry.at + 4, new Uint8Array(8)]);
+    }
+    return assemble(file, keep, dataAt + tail.length, parts);
   };
 
   // IFD0, alone or followed directly by its packet, ends the file: rewrite it where it is.
