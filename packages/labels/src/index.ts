@@ -43,3 +43,34 @@ export {
   removeImplicitLabel,
   writeImplicitLabel,
 } from './implicit-label.js';
+export {
+  type DigestAlgorithm,
+  type PublicSigningKey,
+  SIGNATURE_ALGORITHMS,
+  type SignatureAlgorithm,
+  type SigningKey,
+  digestAlgorithmFor,
+  generateSigningKey,
+  keyIdOf,
+  publicKeyFromSpki,
+  publicKeyPem,
+  signingKeyFromPem,
+} from './integrity/keys.js';
+export {
+  PRODUCER_BINDINGS,
+  PROPAGATOR_BINDINGS,
+  type SecurityBinding,
+  type SecurityData,
+  decodeSecurityData,
+} from './integrity/security-data.js';
+export {
+  type IntegrityOptions,
+  type LabelVerification,
+  type SignatureCheck,
+  contentWithoutLabel,
+  createSecurityData,
+  digestBytes,
+  verifyImplicitLabel,
+  writePropagatedLabel,
+  writeSignedLabel,
+} from './signed-label.js';
