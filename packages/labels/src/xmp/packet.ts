@@ -7,6 +7,15 @@ export const TC260_NS = 'http://www.tc260.org.cn/ns/AIGC/1.0/';
 export const TC260_PREFIX = 'TC260';
 export const AIGC_PROPERTY = 'AIGC';
 export const RDF_NS = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
+/**
+ * IPTC Photo Metadata Extension: `Iptc4xmpExt:DigitalSourceType`, the field the EU AI Act's
+ * marking practice and C2PA read. Written next to the label so one label serves both regimes.
+ */
+export const IPTC_EXT_NS = 'http://iptc.org/std/Iptc4xmpExt/2008-02-29/';
+export const IPTC_EXT_PREFIX = 'Iptc4xmpExt';
+export const DIGITAL_SOURCE_TYPE_PROPERTY = 'DigitalSourceType';
+export const TRAINED_ALGORITHMIC_MEDIA =
+  'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia';
 /** XMP Part 1 §7.3: x:xmpmeta (x:xapmeta in old files). */
 const XMPMETA_NS = 'adobe:ns:meta/';
 export const XMP_PACKET_MAX_BYTES = 16 * 1024 * 1024;
@@ -47,6 +56,10 @@ function isAigc(ns: string | undefined, local: string): boolean {
   return ns === TC260_NS && local === AIGC_PROPERTY;
 }
 
+function isDigitalSourceType(ns: string | undefined, local: string): boolean {
+  return ns === IPTC_EXT_NS && local === DIGITAL_SOURCE_TYPE_PROPERTY;
+}
+
 function isRdf(el: XmlElement, local: string): boolean {
   return el.ns === RDF_NS && el.local === local;
 }
@@ -74,19 +87,27 @@ interface Occurrence {
   node: XmlElement | XmlNsAttr;
 }
 
-/** Every top-level AIGC property of the TC260 namespace, under any prefix, element or attribute form. */
-function findOccurrences(doc: XmlDocument): Occurrence[] {
+/** Every top-level property matching `is`, under any prefix, element or attribute form. */
+function findProperty(
+  doc: XmlDocument,
+  is: (ns: string | undefined, local: string) => boolean,
+): Occurrence[] {
   const out: Occurrence[] = [];
   for (const rdf of rdfElements(doc)) {
     for (const description of descriptions(rdf)) {
       for (const attr of description.attrs)
-        if (isAigc(attr.ns, attr.local)) out.push({ description, node: attr });
+        if (is(attr.ns, attr.local)) out.push({ description, node: attr });
       for (const child of description.children) {
-        if (child.kind === 'element' && isAigc(child.ns, child.local)) out.push({ description, node: child });
+        if (child.kind === 'element' && is(child.ns, child.local)) out.push({ description, node: child });
       }
     }
   }
   return out;
+}
+
+/** Every top-level AIGC property of the TC260 namespace. */
+function findOccurrences(doc: XmlDocument): Occurrence[] {
+  return findProperty(doc, isAigc);
 }
 
 /** The value of a simple (literal) property element: text and CDATA, comments and PIs skipped. */
@@ -234,12 +255,15 @@ function appendChildEdit(text: string, container: XmlElement, content: string): 
 }
 
 function descriptionXml(rdfPrefix: string, about: string, escapedValue: string): string {
-  // A local xmlns:TC260 always wins, so the prefix is ours whatever the packet binds it to elsewhere.
-  const p = rdfPrefix === '' || rdfPrefix === TC260_PREFIX ? 'rdf' : rdfPrefix;
+  // Local xmlns declarations always win, so the prefixes are ours whatever the packet binds them to elsewhere.
+  const p =
+    rdfPrefix === '' || rdfPrefix === TC260_PREFIX || rdfPrefix === IPTC_EXT_PREFIX ? 'rdf' : rdfPrefix;
   const rdfDecl = p === rdfPrefix ? '' : ` xmlns:${p}="${RDF_NS}"`;
   return (
-    `<${p}:Description${rdfDecl} ${p}:about="${escapeXmlAttribute(about)}" xmlns:${TC260_PREFIX}="${TC260_NS}">` +
-    `<${TC260_PREFIX}:${AIGC_PROPERTY}>${escapedValue}</${TC260_PREFIX}:${AIGC_PROPERTY}></${p}:Description>`
+    `<${p}:Description${rdfDecl} ${p}:about="${escapeXmlAttribute(about)}" xmlns:${TC260_PREFIX}="${TC260_NS}" xmlns:${IPTC_EXT_PREFIX}="${IPTC_EXT_NS}">` +
+    `<${TC260_PREFIX}:${AIGC_PROPERTY}>${escapedValue}</${TC260_PREFIX}:${AIGC_PROPERTY}>` +
+    `<${IPTC_EXT_PREFIX}:${DIGITAL_SOURCE_TYPE_PROPERTY}>${TRAINED_ALGORITHMIC_MEDIA}</${IPTC_EXT_PREFIX}:${DIGITAL_SOURCE_TYPE_PROPERTY}>` +
+    `</${p}:Description>`
   );
 }
 
@@ -285,9 +309,9 @@ function freshPacket(escapedValue: string): string {
 
 /**
  * Sets the TC260 AIGC property, merging into an existing packet: every existing AIGC property
- * of the namespace (any prefix, element or attribute form) is removed, along with an
- * rdf:Description it leaves empty, and one new rdf:Description holding the label is appended to
- * rdf:RDF. Every other byte stays as it was, except trailing padding before `<?xpacket end`,
+ * of the namespace (any prefix, element or attribute form) and every IPTC DigitalSourceType is
+ * removed, along with an rdf:Description that leaves empty, and one new rdf:Description holding
+ * the label and DigitalSourceType `trainedAlgorithmicMedia` is appended to rdf:RDF. Every other byte stays as it was, except trailing padding before `<?xpacket end`,
  * which absorbs the size change when it is long enough. With no (or an empty) packet, builds a
  * fresh minimal one. Throws LabelError (`label.invalid_xmp`, `label.too_large`,
  * `label.invalid_field` when `value` holds characters XML cannot carry).
@@ -299,7 +323,8 @@ export function setAigcInXmp(packet: Uint8Array | undefined, value: string): Uin
     out = finish(freshPacket(escaped));
   } else {
     const { text, doc } = openPacket(packet);
-    const edits = removalEdits(text, findOccurrences(doc));
+    // XMP allows one value per property: an existing DigitalSourceType gives way to ours.
+    const edits = removalEdits(text, [...findOccurrences(doc), ...findProperty(doc, isDigitalSourceType)]);
     const rdf = rdfElements(doc)[0];
     if (rdf !== undefined) {
       edits.push(appendChildEdit(text, rdf, descriptionXml(rdf.prefix, aboutOf(rdf), escaped)));
@@ -329,7 +354,10 @@ export function removeAigcFromXmp(packet: Uint8Array): Uint8Array | undefined {
   const { text, doc } = openPacket(packet);
   const found = findOccurrences(doc);
   if (found.length === 0) return packet;
-  const edits = removalEdits(text, found);
+  // The DigitalSourceType written beside the label goes with it.
+  const holders = new Set(found.map((o) => o.description));
+  const beside = findProperty(doc, isDigitalSourceType).filter((o) => holders.has(o.description));
+  const edits = removalEdits(text, [...found, ...beside]);
   const padding = paddingEdit(doc, edits);
   if (padding) edits.push(padding);
   const out = finish(applyEdits(text, edits));
