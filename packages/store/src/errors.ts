@@ -13,6 +13,9 @@ const CONSTRAINTS: Readonly<Record<string, { entity: string; field: string }>> =
   api_keys_tenant_id_fkey: { entity: 'tenant', field: 'tenantId' },
   content_records_pkey: { entity: 'contentRecord', field: 'produceId' },
   content_records_tenant_id_fkey: { entity: 'tenant', field: 'tenantId' },
+  signing_keys_pkey: { entity: 'signingKey', field: 'kid' },
+  signing_keys_tenant_id_fkey: { entity: 'tenant', field: 'tenantId' },
+  signing_keys_one_active_idx: { entity: 'signingKey', field: 'status' },
 };
 
 /** Node socket errors that mean "no usable connection". */

@@ -5,6 +5,7 @@ export type {
   ApiKeysTable,
   BigIntColumn,
   ContentRecordsTable,
+  SigningKeysTable,
   CreatedAtColumn,
   Database,
   JsonColumn,
@@ -14,11 +15,17 @@ export {
   API_KEY_ROLES,
   type ApiKey,
   type ApiKeyRole,
+  type ContentAction,
   type ContentLabel,
   type ContentRecord,
   type ListContentRecordsOptions,
   type NewApiKey,
   type NewContentRecord,
+  type NewSigningKey,
+  SIGNING_KEY_ALGORITHMS,
+  type SigningKeyAlgorithm,
+  type SigningKeyRecord,
+  type SigningKeyStatus,
   type NewTenant,
   type RecordScope,
   type Tenant,
@@ -26,6 +33,7 @@ export {
 } from './types.js';
 export type { TenantRepository } from './repositories/tenants.js';
 export type { ApiKeyRepository } from './repositories/api-keys.js';
+export type { SigningKeyRepository } from './repositories/signing-keys.js';
 export { type ContentRecordRepository, MAX_LIST_LIMIT } from './repositories/content-records.js';
 export { PGliteDialect } from './dialect/pglite-dialect.js';
 export { MIGRATIONS } from './migrations.js';

@@ -73,6 +73,51 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0002_signing_keys': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Public halves of the providers' label signing keys (the private halves stay in the data
+      // directory, mode 0600). At most one active key per tenant; retired keys stay listed so
+      // labels signed with them still verify.
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('kid', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('alg', 'text', (c) => c.notNull())
+        .addColumn('public_key', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('retired_at', 'timestamptz')
+        .addPrimaryKeyConstraint('signing_keys_pkey', ['kid'])
+        .addForeignKeyConstraint('signing_keys_tenant_id_fkey', ['tenant_id'], 'tenants', ['id'])
+        .addCheckConstraint('signing_keys_alg_check', sql`alg in ('Ed25519', 'SM2-SM3')`)
+        .addCheckConstraint('signing_keys_status_check', sql`status in ('active', 'retired')`)
+        .addCheckConstraint(
+          'signing_keys_retired_check',
+          sql`(status = 'retired') = (retired_at is not null)`,
+        )
+        .execute();
+      await db.schema
+        .createIndex('signing_keys_one_active_idx')
+        .on('signing_keys')
+        .column('tenant_id')
+        .unique()
+        .where(sql.ref('status'), '=', 'active')
+        .execute();
+
+      // What a record is: a produced (labelled) file, or a propagation by a platform tenant.
+      // previous_label: the label a relabel replaced (GB 45438 forbids silent replacement).
+      await db.schema
+        .alterTable('content_records')
+        .addColumn('action', 'text', (c) => c.notNull().defaultTo('produce'))
+        .execute();
+      await db.schema.alterTable('content_records').addColumn('previous_label', 'jsonb').execute();
+      await db.schema.alterTable('content_records').addColumn('signing_key_id', 'text').execute();
+      await db.schema
+        .alterTable('content_records')
+        .addCheckConstraint('content_records_action_check', sql`action in ('produce', 'propagate')`)
+        .execute();
+    },
+  },
 };
 
 /** Frozen: the roles 0001 allows. Adding a role to ApiKeyRole needs a migration. */

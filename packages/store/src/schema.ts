@@ -1,5 +1,11 @@
 import type { ColumnType } from 'kysely';
-import type { ApiKeyRole, ContentLabel } from './types.js';
+import type {
+  ApiKeyRole,
+  ContentAction,
+  ContentLabel,
+  SigningKeyAlgorithm,
+  SigningKeyStatus,
+} from './types.js';
 
 /**
  * Kysely table types: snake_case, exactly as created by the migrations (migrations.ts).
@@ -62,10 +68,25 @@ export interface ContentRecordsTable {
   label: JsonColumn<ContentLabel>;
   created_at: CreatedAtColumn;
   created_by: string | null;
+  action: ColumnType<ContentAction, ContentAction | undefined, never>;
+  previous_label: ColumnType<ContentLabel | null, string | null | undefined, never>;
+  signing_key_id: ColumnType<string | null, string | null | undefined, never>;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  tenant_id: string;
+  alg: SigningKeyAlgorithm;
+  /** DER SubjectPublicKeyInfo, base64url. */
+  public_key: string;
+  status: SigningKeyStatus;
+  created_at: CreatedAtColumn;
+  retired_at: Date | null;
 }
 
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
   content_records: ContentRecordsTable;
+  signing_keys: SigningKeysTable;
 }

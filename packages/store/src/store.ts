@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { toUnavailable } from './errors.js';
 import { type ApiKeyRepository, apiKeyRepository } from './repositories/api-keys.js';
 import { type ContentRecordRepository, contentRecordRepository } from './repositories/content-records.js';
+import { type SigningKeyRepository, signingKeyRepository } from './repositories/signing-keys.js';
 import { type TenantRepository, tenantRepository } from './repositories/tenants.js';
 import type { Database } from './schema.js';
 
@@ -13,6 +14,7 @@ export interface Store {
   readonly tenants: TenantRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly contentRecords: ContentRecordRepository;
+  readonly signingKeys: SigningKeyRepository;
   /**
    * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws.
    * Use only `tx` inside `fn` (on PGlite the outer store waits for the transaction to end).
@@ -44,6 +46,7 @@ function storeOn(
     tenants: tenantRepository(db),
     apiKeys: apiKeyRepository(db),
     contentRecords: contentRecordRepository(db),
+    signingKeys: signingKeyRepository(db),
 
     async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (depth === 0) {

@@ -82,7 +82,13 @@ export interface ContentLabel {
   readonly ReservedCode2: string;
 }
 
-/** One labelled output: what was produced, for whom, and the label written into it. */
+/** `produce`: a provider labelled its output; `propagate`: a platform added its propagation fields. */
+export type ContentAction = 'produce' | 'propagate';
+
+/**
+ * One labelled output: what was produced (or propagated), for whom, and the label written into
+ * it. For a propagation, `produceId` holds the platform's PropagateID.
+ */
 export interface ContentRecord {
   /** ProduceID of the label, at most 64 characters. */
   readonly produceId: string;
@@ -100,6 +106,11 @@ export interface ContentRecord {
   readonly createdAt: Date;
   /** Api key id, or 'cli'. */
   readonly createdBy: string | null;
+  readonly action: ContentAction;
+  /** The label this write replaced (a relabel or a propagation), else null. */
+  readonly previousLabel: ContentLabel | null;
+  /** Key id of the signature written (ReservedCode1, or ReservedCode2 for a propagation). */
+  readonly signingKeyId: string | null;
 }
 
 export interface NewContentRecord {
@@ -117,6 +128,36 @@ export interface NewContentRecord {
   /** Defaults to now. */
   readonly createdAt?: Date;
   readonly createdBy?: string | null;
+  /** Defaults to 'produce'. */
+  readonly action?: ContentAction;
+  readonly previousLabel?: ContentLabel | null;
+  readonly signingKeyId?: string | null;
+}
+
+export const SIGNING_KEY_ALGORITHMS = ['Ed25519', 'SM2-SM3'] as const;
+export type SigningKeyAlgorithm = (typeof SIGNING_KEY_ALGORITHMS)[number];
+export type SigningKeyStatus = 'active' | 'retired';
+
+/** The public half of a provider's label signing key. */
+export interface SigningKeyRecord {
+  /** Key id derived from the public key (16 base64url characters). */
+  readonly kid: string;
+  readonly tenantId: string;
+  readonly alg: SigningKeyAlgorithm;
+  /** DER SubjectPublicKeyInfo, base64url. */
+  readonly publicKey: string;
+  readonly status: SigningKeyStatus;
+  readonly createdAt: Date;
+  readonly retiredAt: Date | null;
+}
+
+export interface NewSigningKey {
+  readonly kid: string;
+  readonly tenantId: string;
+  readonly alg: SigningKeyAlgorithm;
+  readonly publicKey: string;
+  /** Defaults to now. */
+  readonly createdAt?: Date;
 }
 
 /** Which tenant's records a lookup may see: one tenant's, or any (installation admin). */

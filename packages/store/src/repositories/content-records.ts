@@ -33,6 +33,9 @@ function toContentRecord(row: Selectable<ContentRecordsTable>): ContentRecord {
     label: row.label,
     createdAt: row.created_at,
     createdBy: row.created_by,
+    action: row.action,
+    previousLabel: row.previous_label,
+    signingKeyId: row.signing_key_id,
   };
 }
 
@@ -60,6 +63,9 @@ export function contentRecordRepository(db: Kysely<Database>): ContentRecordRepo
           label: JSON.stringify(record.label),
           created_at: record.createdAt ?? new Date(),
           created_by: record.createdBy ?? null,
+          action: record.action ?? 'produce',
+          previous_label: record.previousLabel ? JSON.stringify(record.previousLabel) : null,
+          signing_key_id: record.signingKeyId ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -228,7 +228,13 @@ export function repositoryConformance(s: () => Store): void {
         outputBytes: 2 ** 40 + 7,
       });
       const created = await s().contentRecords.create(input);
-      const expected = { ...input, createdBy: 'cli' };
+      const expected = {
+        ...input,
+        createdBy: 'cli',
+        action: 'produce',
+        previousLabel: null,
+        signingKeyId: null,
+      };
       expect(created).toEqual(expected);
       expect(await s().contentRecords.get(input.produceId, { tenantId: tenant.id })).toEqual(expected);
     });
@@ -285,11 +291,87 @@ export function repositoryConformance(s: () => Store): void {
       expect(err).toMatchObject({ code: '23514' });
     });
 
+    it('round-trips a propagation with the label it replaced and its signing key', async () => {
+      const tenant = await s().tenants.create(buildTenant());
+      const produced = buildContentRecord(tenant.id);
+      const input = buildContentRecord(tenant.id, {
+        action: 'propagate',
+        previousLabel: produced.label,
+        signingKeyId: 'kid-0123456789ab',
+      });
+      const created = await s().contentRecords.create(input);
+      expect(created).toMatchObject({
+        action: 'propagate',
+        previousLabel: produced.label,
+        signingKeyId: 'kid-0123456789ab',
+      });
+      expect(await s().contentRecords.get(input.produceId, 'any')).toEqual(created);
+    });
+
     it('accepts a produceId of exactly 64 characters', async () => {
       const tenant = await s().tenants.create(buildTenant());
       const produceId = uniqueId('P').padEnd(64, 'x');
       const created = await s().contentRecords.create(buildContentRecord(tenant.id, { produceId }));
       expect(created.produceId).toBe(produceId);
+    });
+  });
+
+  describe('signing keys', () => {
+    const key = (tenantId: string, createdAt: Date) => ({
+      kid: uniqueId('k').slice(0, 16),
+      tenantId,
+      alg: 'Ed25519' as const,
+      publicKey: 'MCowBQYDK2VwAyEA' + 'A'.repeat(43),
+      createdAt,
+    });
+
+    it('activates a key, retiring the previous one; lists newest first', async () => {
+      const tenant = await s().tenants.create(buildTenant());
+      const first = await s().signingKeys.activate(key(tenant.id, new Date('2026-01-01T00:00:00Z')));
+      expect(first).toMatchObject({ status: 'active', retiredAt: null });
+      const second = await s().signingKeys.activate(key(tenant.id, new Date('2026-02-01T00:00:00Z')));
+      expect((await s().signingKeys.active(tenant.id))?.kid).toBe(second.kid);
+      expect(await s().signingKeys.get(first.kid)).toMatchObject({
+        status: 'retired',
+        retiredAt: new Date('2026-02-01T00:00:00Z'),
+      });
+      expect((await s().signingKeys.listByTenant(tenant.id)).map((k) => k.kid)).toEqual([
+        second.kid,
+        first.kid,
+      ]);
+      expect((await s().signingKeys.listAll()).map((k) => k.kid)).toEqual(
+        expect.arrayContaining([first.kid, second.kid]),
+      );
+    });
+
+    it('keeps tenants apart and allows one active key per tenant', async () => {
+      const [a, b] = [await s().tenants.create(buildTenant()), await s().tenants.create(buildTenant())];
+      await s().signingKeys.activate(key(a.id, new Date()));
+      expect(await s().signingKeys.active(b.id)).toBeUndefined();
+      expect(await s().signingKeys.listByTenant(b.id)).toEqual([]);
+      const err: unknown = await s()
+        .db.insertInto('signing_keys')
+        .values({
+          kid: uniqueId('x').slice(0, 16),
+          tenant_id: a.id,
+          alg: 'Ed25519',
+          public_key: 'x',
+          status: 'active',
+        })
+        .execute()
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        code: 'store.conflict',
+        details: { entity: 'signingKey', field: 'status' },
+      });
+    });
+
+    it('rejects an unknown algorithm (check constraint)', async () => {
+      const tenant = await s().tenants.create(buildTenant());
+      const err: unknown = await s()
+        .signingKeys.activate({ ...key(tenant.id, new Date()), alg: 'RSA' as never })
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: '23514' });
     });
   });
 }
