@@ -51,7 +51,7 @@ describe('POST /v1/labels', () => {
       Label: '1',
       ContentProducer: t.tenant.providerCode,
       ProduceID: produceId,
-      ReservedCode1: '',
+      ReservedCode1: expect.stringMatching(/^\{"Type":"DigitalSignature","Version":"1.0",/) as string,
       ContentPropagator: '',
       PropagateID: '',
       ReservedCode2: '',
@@ -87,20 +87,39 @@ describe('POST /v1/labels', () => {
     expect(inspectContent(res.rawPayload).label?.fields.ContentProducer).toBe(t.tenant.providerCode);
   });
 
-  it('relabeling replaces the label: exactly one, with the new ProduceID', async () => {
+  it('refuses a labeled file (409) unless relabel=true, which replaces the label: exactly one, new ProduceID', async () => {
     const first = await t.app.inject({
       method: 'POST',
       url: '/v1/labels',
       headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
       payload: png,
     });
-    const second = await t.app.inject({
+    const refused = await t.app.inject({
       method: 'POST',
       url: '/v1/labels',
       headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
       payload: first.rawPayload,
     });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      code: 'content.already_labeled',
+      details: { produceId: first.headers['synthguard-produce-id'] },
+    });
+    const second = await t.app.inject({
+      method: 'POST',
+      url: '/v1/labels?relabel=true',
+      headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
+      payload: first.rawPayload,
+    });
     expect(second.statusCode).toBe(201);
+    const rec = await t.app.inject({
+      method: 'GET',
+      url: `/v1/content/${String(second.headers['synthguard-produce-id'])}`,
+      headers: bearer(t.operator),
+    });
+    expect(rec.json()).toMatchObject({
+      previousLabel: { ProduceID: first.headers['synthguard-produce-id'] },
+    });
     const id2 = second.headers['synthguard-produce-id'];
     expect(id2).not.toBe(first.headers['synthguard-produce-id']);
     expect(inspectContent(second.rawPayload).label?.fields.ProduceID).toBe(id2);
@@ -119,7 +138,7 @@ describe('POST /v1/labels', () => {
   });
 
   const bad: [string, () => Buffer, number, string][] = [
-    ['a non-image', () => Buffer.from('%PDF-1.7 not an image at all'), 415, 'format.unsupported'],
+    ['an unknown format', () => Buffer.from('\u0000\u0001 not a format we know'), 415, 'format.unsupported'],
     ['a truncated JPEG', () => jpeg.subarray(0, Math.floor(jpeg.length / 2)), 422, 'format.truncated'],
     [
       'a PNG with a bad CRC',

@@ -18,6 +18,8 @@ import { contentRoutes } from './routes/content.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { labelRoutes } from './routes/labels.js';
+import { provenanceRoutes } from './routes/provenance.js';
+import { signingKeyRoutes } from './routes/signing-keys.js';
 import { tenantRoutes } from './routes/tenants.js';
 
 export const API_VERSION = '0.1.0';
@@ -109,6 +111,8 @@ export async function buildApp(
 
   healthRoutes(app, ctx);
   labelRoutes(app, ctx);
+  provenanceRoutes(app, ctx);
+  signingKeyRoutes(app, ctx);
   contentRoutes(app, ctx);
   tenantRoutes(app, ctx);
   keyRoutes(app, ctx);

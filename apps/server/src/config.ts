@@ -12,6 +12,8 @@ export interface ServerConfig {
   readonly logLevel: string;
   /** How long a graceful shutdown may wait for in-flight requests before the process exits. */
   readonly shutdownTimeoutMs: number;
+  /** Algorithm of label signing keys created on first use. */
+  readonly signatureAlgorithm: 'Ed25519' | 'SM2-SM3';
 }
 
 const Env = z.object({
@@ -26,6 +28,7 @@ const Env = z.object({
     .default(100 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SYNTHGUARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  SYNTHGUARD_SIGNATURE_ALG: z.enum(['Ed25519', 'SM2-SM3']).default('Ed25519'),
 });
 
 export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
@@ -45,5 +48,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     maxUploadBytes: e.SYNTHGUARD_MAX_UPLOAD_BYTES,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SYNTHGUARD_SHUTDOWN_TIMEOUT_MS,
+    signatureAlgorithm: e.SYNTHGUARD_SIGNATURE_ALG,
   };
 }

@@ -9,7 +9,11 @@ import { Metrics } from './metrics.js';
 async function main(): Promise<void> {
   const config = configFromEnv(process.env);
   const log = pino({ level: config.logLevel, base: { service: 'synthguard' } });
-  const runtime = await openRuntime({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const runtime = await openRuntime({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    signatureAlgorithm: config.signatureAlgorithm,
+  });
   if (runtime.adminCredentialCreated !== undefined) {
     log.warn(
       { path: runtime.adminCredentialCreated },
@@ -20,6 +24,7 @@ async function main(): Promise<void> {
   const app = await buildApp(
     {
       store: runtime.store,
+      keyring: runtime.keyring,
       clock: runtime.clock,
       metrics: new Metrics(),
       maxUploadBytes: config.maxUploadBytes,

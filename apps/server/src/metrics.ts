@@ -16,6 +16,12 @@ export class Metrics {
     labelNames: ['format'] as const,
     registers: [this.registry],
   });
+  readonly detections = new Counter({
+    name: 'synthguard_detections_total',
+    help: 'Files run through the detector, by verdict ("1", "2", "3", none)',
+    labelNames: ['verdict'] as const,
+    registers: [this.registry],
+  });
   readonly errors = new Counter({
     name: 'synthguard_errors_total',
     help: 'Error responses by stable error code',

@@ -5,7 +5,10 @@ export type {
   ApiKeyCreate,
   ApiKeyCreated,
   ContentRecord,
+  Detection,
   Problem,
+  SigningKey,
+  Verification,
   Tenant,
   TenantCreate,
 } from './schemas.js';

@@ -108,6 +108,11 @@ export const ContentRecord = z.object({
   label: AigcLabel,
   createdAt: z.iso.datetime(),
   createdBy: z.string().nullable(),
+  action: z
+    .enum(['produce', 'propagate'])
+    .describe('produce: labelled output; propagate: a platform added its fields'),
+  previousLabel: AigcLabel.nullable().describe('The label this write replaced (relabel, propagation)'),
+  signingKeyId: z.string().nullable().describe('Key id of the signature written'),
 });
 
 export const LabelQuery = z
@@ -115,8 +120,115 @@ export const LabelQuery = z
     service: ServiceCode.optional().describe("Service code; default the one in the tenant's provider code"),
     tenant: z.string().optional().describe('Tenant id; only for installation-wide keys'),
     filename: z.string().max(255).optional().describe('Name of the file, for the download name'),
+    relabel: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe('Replace a label the file already carries (recorded); a forged label is never replaced'),
   })
   .strict();
+
+export const PropagateQuery = z
+  .object({
+    tenant: z.string().optional().describe('Platform tenant id; only for installation-wide keys'),
+    filename: z.string().max(255).optional().describe('Name of the file, for the download name'),
+  })
+  .strict();
+
+export const DetectQuery = z
+  .object({
+    declared: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe('The uploader declared the content AI-generated (Labeling Measures Art. 10)'),
+  })
+  .strict();
+
+export const SignatureAlgorithm = z.enum(['Ed25519', 'SM2-SM3']);
+
+export const SignatureReport = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('absent') }),
+  z.object({ status: z.literal('foreign'), problem: z.string() }),
+  z.object({
+    status: z.literal('checked'),
+    alg: z.string(),
+    keyId: z.string(),
+    signatureValid: z.boolean(),
+    contentUnchanged: z.boolean(),
+    bindingsComplete: z.boolean(),
+    keyKnown: z.boolean(),
+    keyStatus: z.enum(['active', 'retired']).optional(),
+    keyProvider: z.string().optional(),
+    keyMatchesLabel: z.boolean().optional(),
+  }),
+]);
+
+export const VerificationStatus = z.enum([
+  'valid',
+  'unlabeled',
+  'unsigned',
+  'foreign',
+  'forged',
+  'content_changed',
+  'key_unknown',
+  'key_mismatch',
+]);
+
+export const Verification = z.object({
+  format: z.string(),
+  mediaType: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string().length(64),
+  status: VerificationStatus,
+  label: z
+    .object({ fields: AigcLabel, form: z.enum(['bare', 'wrapped']), problems: z.array(z.string()) })
+    .nullable(),
+  producer: SignatureReport,
+  propagator: SignatureReport,
+});
+
+export const VerdictWording = z.object({
+  zh: z.string(),
+  en: z.string(),
+  basis: z.string().describe('The provision the wording implements'),
+});
+
+export const Evidence = z.object({
+  kind: z.enum(['implicit_label', 'unreadable_label', 'declaration', 'digital_source_type']),
+  trusted: z.boolean().optional(),
+  reason: z.string().optional(),
+  status: VerificationStatus.optional(),
+  code: z.string().optional(),
+  message: z.string().optional(),
+  value: z.string().optional(),
+  label: AigcLabel.optional(),
+});
+
+export const Detection = z.object({
+  format: z.string(),
+  verdict: LabelKind.nullable().describe('"1" is, "2" may be, "3" suspected AI-generated; null: no trace'),
+  wording: VerdictWording.nullable(),
+  evidence: z.array(Evidence),
+});
+
+export const SigningKey = z.object({
+  kid: z.string(),
+  tenantId: z.string(),
+  providerCode: z.string(),
+  alg: SignatureAlgorithm,
+  publicKey: z.string().describe('DER SubjectPublicKeyInfo, base64url'),
+  publicKeyPem: z.string(),
+  status: z.enum(['active', 'retired']),
+  createdAt: z.iso.datetime(),
+  retiredAt: z.iso.datetime().nullable(),
+});
+
+export const SigningKeyRotate = z
+  .object({ alg: SignatureAlgorithm.optional().describe('Default: the installation default (Ed25519)') })
+  .strict();
+
+export const PublishedSigningKeys = z.object({
+  keys: z.array(SigningKey.omit({ tenantId: true })),
+});
 
 /** RFC 9457 problem details, with the stable error code as an extension member. */
 export const Problem = z.object({
@@ -141,4 +253,7 @@ export type ApiKeyCreate = z.infer<typeof ApiKeyCreate>;
 export type ApiKey = z.infer<typeof ApiKey>;
 export type ApiKeyCreated = z.infer<typeof ApiKeyCreated>;
 export type ContentRecord = z.infer<typeof ContentRecord>;
+export type Verification = z.infer<typeof Verification>;
+export type Detection = z.infer<typeof Detection>;
+export type SigningKey = z.infer<typeof SigningKey>;
 export type Problem = z.infer<typeof Problem>;

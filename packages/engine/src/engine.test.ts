@@ -1,19 +1,20 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixedClock, isAppError, sha256Hex } from '@synthguard/core';
+import { fixedClock, isAppError } from '@synthguard/core';
 import { type Store, openStore } from '@synthguard/store';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Principal,
   authenticate,
+  createKeyring,
   createTenant,
-  inspectContent,
   issueApiKey,
   issueApiKeyAs,
   labelContent,
   localOperator,
+  memoryVault,
   openRuntime,
   revokeApiKey,
 } from './index.js';
@@ -145,40 +146,17 @@ describe('API keys', () => {
   });
 });
 
-describe('labelContent', () => {
-  it('labels, records with hashes and time, and reports the label it replaced', async () => {
-    const tenant = await createTenant(store, { name: 'L', uscc: '91440300MA5G00001W' });
-    const png = await buildPng();
-    const first = await labelContent(store, localOperator, { file: png, tenantId: tenant.id }, clock);
-    expect(first.previousLabel).toBeUndefined();
-    expect(first.record).toMatchObject({
-      tenantId: tenant.id,
-      service: '0001',
-      modality: 'image',
-      format: 'png',
-      inputSha256: sha256Hex(png),
-      outputSha256: sha256Hex(first.file),
-      createdBy: 'cli',
-    });
-    expect(first.record.createdAt.toISOString()).toBe('2026-11-21T08:00:00.000Z');
-    expect(inspectContent(first.file).label?.fields.ProduceID).toBe(first.record.produceId);
-
-    const second = await labelContent(store, localOperator, { file: first.file, tenantId: tenant.id });
-    expect(second.previousLabel?.ProduceID).toBe(first.record.produceId);
-    expect(inspectContent(second.file).label?.fields.ProduceID).toBe(second.record.produceId);
-  });
-
+describe('labelContent (argument checks; the labeling path is in labeling.test.ts)', () => {
   it('needs a tenant for installation principals and refuses another tenant for tenant keys', async () => {
+    const ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock };
     const png = await buildPng();
-    expect(await codeOf(labelContent(store, localOperator, { file: png }))).toBe('tenant.required');
-    const tenant = (await store.tenants.list())[0]!;
+    expect(await codeOf(labelContent(ctx, localOperator, { file: png }))).toBe('tenant.required');
+    const tenant = await createTenant(store, { name: 'L', uscc: '91440300MA5G00001W' });
     expect(
-      await codeOf(labelContent(store, localOperator, { file: png, tenantId: tenant.id, service: 'ab' })),
+      await codeOf(labelContent(ctx, localOperator, { file: png, tenantId: tenant.id, service: 'ab' })),
     ).toBe('request.invalid');
     const other: Principal = { ...localOperator, tenantId: 't_someone_else' };
-    expect(await codeOf(labelContent(store, other, { file: png, tenantId: 't_mine' }))).toBe(
-      'auth.forbidden',
-    );
+    expect(await codeOf(labelContent(ctx, other, { file: png, tenantId: 't_mine' }))).toBe('auth.forbidden');
   });
 });
 

@@ -17,6 +17,10 @@ export type EngineErrorCode =
   | 'content.not_found'
   | 'content.media_type_mismatch'
   | 'content.format_not_labelable'
+  | 'content.already_labeled'
+  | 'content.label_forged'
+  | 'content.not_labeled'
+  | 'signing_key.unavailable'
   | 'runtime.data_dir_locked'
   | 'runtime.data_dir_unusable';
 

@@ -1,6 +1,13 @@
 export { EngineError, type EngineErrorCode } from './errors.js';
 export { type Principal, authorize, resolveTenantId } from './principal.js';
-export { apiKeyDto, contentRecordDto, tenantDto } from './dto.js';
+export {
+  apiKeyDto,
+  contentRecordDto,
+  detectionDto,
+  signingKeyDto,
+  tenantDto,
+  verificationDto,
+} from './dto.js';
 export { createTenant, requireTenant } from './tenants.js';
 export {
   type IssueKeyInput,
@@ -11,8 +18,52 @@ export {
   localOperator,
   revokeApiKey,
 } from './keys.js';
-export { type LabelOutcome, type LabelRequest, labelContent } from './labeling.js';
+export {
+  type LabelOutcome,
+  type LabelRequest,
+  type LabelingContext,
+  detectUpload,
+  labelContent,
+} from './labeling.js';
+export {
+  type Keyring,
+  type KeyringOptions,
+  type PrivateKeyVault,
+  type PublishedKey,
+  createKeyring,
+  directoryVault,
+  memoryVault,
+  publicKeyOf,
+} from './signing-keys.js';
+export {
+  type KeyDirectory,
+  type SignatureReport,
+  type Verification,
+  type VerificationStatus,
+  verifyContent,
+} from './verification.js';
+export {
+  type Detection,
+  type DetectOptions,
+  type Evidence,
+  type Verdict,
+  VERDICT_WORDING,
+  type VerdictWording,
+  detectContent,
+} from './detection.js';
+export {
+  type PropagateOutcome,
+  type PropagateRequest,
+  propagateContent,
+  propagatorCode,
+} from './propagation.js';
 export { type Inspection, inspectContent } from './inspect.js';
 export { getContentRecord } from './content.js';
-export { ADMIN_CREDENTIAL_FILE, type Runtime, type RuntimeConfig, openRuntime } from './runtime/runtime.js';
+export {
+  ADMIN_CREDENTIAL_FILE,
+  type Runtime,
+  type RuntimeConfig,
+  SIGNING_KEYS_DIR,
+  openRuntime,
+} from './runtime/runtime.js';
 export { writeSecretFile } from './runtime/data-dir.js';

@@ -1,11 +1,25 @@
 import { schemas } from '@synthguard/contract';
-import { type Clock, newUlid, sha256Hex, systemClock } from '@synthguard/core';
+import { type Clock, newUlid, sha256Hex } from '@synthguard/core';
 import { type FormatHandler, detectFormat, handlerByMediaType } from '@synthguard/formats';
-import { type AigcLabel, canCarryLabel, readImplicitLabel, writeImplicitLabel } from '@synthguard/labels';
+import {
+  type AigcLabel,
+  type LabelVerification,
+  canCarryLabel,
+  verifyImplicitLabel,
+  writeSignedLabel,
+} from '@synthguard/labels';
 import type { ContentRecord, Store } from '@synthguard/store';
 import { EngineError } from './errors.js';
 import { type Principal, authorize, resolveTenantId } from './principal.js';
+import type { Keyring } from './signing-keys.js';
 import { requireTenant } from './tenants.js';
+
+/** What labeling needs: the store, the providers' signing keys and the time. */
+export interface LabelingContext {
+  readonly store: Store;
+  readonly keyring: Keyring;
+  readonly clock: Clock;
+}
 
 export interface LabelRequest {
   readonly file: Uint8Array;
@@ -15,6 +29,11 @@ export interface LabelRequest {
   readonly service?: string | undefined;
   /** Media type the caller declared (Content-Type); checked against the bytes when specific. */
   readonly declaredMediaType?: string | undefined;
+  /**
+   * Replace a label the file already carries (recorded as the previous label). Without it, a
+   * labeled file is refused with content.already_labeled. A forged label is never replaced.
+   */
+  readonly relabel?: boolean | undefined;
 }
 
 export interface LabelOutcome {
@@ -25,29 +44,86 @@ export interface LabelOutcome {
   readonly previousLabel: AigcLabel | undefined;
 }
 
-/**
- * The first path of the pipeline: label a generated file with its GB 45438 implicit label
- * and record it. Nothing is recorded unless the labeled file was produced and re-read.
- */
-export async function labelContent(
-  store: Store,
-  principal: Principal,
-  req: LabelRequest,
-  clock: Clock = systemClock,
-): Promise<LabelOutcome> {
-  authorize(principal, 'labels:write');
-  const tenant = await requireTenant(store, resolveTenantId(principal, req.tenantId));
-
-  const handler = detectFormat(req.file);
-  checkDeclaredType(handler, req.declaredMediaType);
+/** The format of an upload, checked against what the caller declared. */
+export function detectUpload(file: Uint8Array, declaredMediaType: string | undefined): FormatHandler {
+  const handler = detectFormat(file);
+  if (declaredMediaType !== undefined) {
+    const known = handlerByMediaType(declaredMediaType);
+    if (known !== undefined && known.id !== handler.id) {
+      throw new EngineError(
+        'content.media_type_mismatch',
+        `The body is ${handler.mediaType} but was declared as ${declaredMediaType}. Send the right Content-Type or application/octet-stream.`,
+        { details: { declared: declaredMediaType, detected: handler.mediaType } },
+      );
+    }
+  }
   if (!canCarryLabel(handler)) {
     throw new EngineError(
       'content.format_not_labelable',
       `Implicit labels for ${handler.id} are not supported yet.`,
     );
   }
-  // Reading walks and validates the whole file (the carrier contract in @synthguard/formats).
-  const previous = readImplicitLabel(handler, req.file);
+  return handler;
+}
+
+/**
+ * Refuses to overwrite a label whose signature we can check and is invalid (GB 45438 / Measures
+ * Art. 10: no forging or tampering; the file is reported, never silently relabeled).
+ */
+export function refuseForged(existing: LabelVerification): void {
+  for (const [slot, check] of [
+    ['ReservedCode1', existing.producer],
+    ['ReservedCode2', existing.propagator],
+  ] as const) {
+    if (check.status === 'checked' && !check.signatureValid) {
+      throw new EngineError(
+        'content.label_forged',
+        `The file carries a label whose signature (${slot}) does not verify: it was forged or tampered with. It is reported, not overwritten.`,
+        {
+          details: {
+            produceId: existing.label.label.ProduceID,
+            contentProducer: existing.label.label.ContentProducer,
+            slot,
+          },
+        },
+      );
+    }
+  }
+}
+
+/**
+ * The first path of the pipeline: label a generated file with its GB 45438 implicit label,
+ * signed with the provider's key (SecurityData in ReservedCode1), and record it. Nothing is
+ * recorded unless the labeled file was produced and re-read.
+ */
+export async function labelContent(
+  ctx: LabelingContext,
+  principal: Principal,
+  req: LabelRequest,
+): Promise<LabelOutcome> {
+  const { store, clock } = ctx;
+  authorize(principal, 'labels:write');
+  const tenant = await requireTenant(store, resolveTenantId(principal, req.tenantId));
+  const handler = detectUpload(req.file, req.declaredMediaType);
+
+  // Reading walks and validates the whole file (the carrier contract in @synthguard/formats); a
+  // label that cannot be read at all (bad JSON, two labels) is an error here, never overwritten.
+  const existing = verifyImplicitLabel(handler, req.file);
+  if (existing !== undefined) {
+    refuseForged(existing);
+    if (req.relabel !== true) {
+      throw new EngineError(
+        'content.already_labeled',
+        'The file already carries an implicit label. Pass relabel=true to replace it (the old label is recorded).',
+        {
+          details: {
+            produceId: existing.label.label.ProduceID,
+            contentProducer: existing.label.label.ContentProducer,
+          },
+        },
+      );
+    }
+  }
 
   const service = req.service ?? tenant.providerCode.slice(-4);
   if (!schemas.ServiceCode.safeParse(service).success) {
@@ -55,19 +131,19 @@ export async function labelContent(
       details: { field: 'service' },
     });
   }
-  const producer = tenant.providerCode.slice(0, -4) + service;
   const label: AigcLabel = {
     Label: '1',
-    ContentProducer: producer,
+    ContentProducer: tenant.providerCode.slice(0, -4) + service,
     ProduceID: newUlid(clock.now()),
     ReservedCode1: '',
     ContentPropagator: '',
     PropagateID: '',
     ReservedCode2: '',
   };
-  // writeImplicitLabel re-reads its output through the handler (a full walk of the new file)
-  // and fails unless exactly this label comes back, so nothing below records a bad file.
-  const labeled = writeImplicitLabel(handler, req.file, label);
+  const key = await ctx.keyring.activeKey(tenant.id);
+  // writeImplicitLabel (inside) re-reads its output through the handler (a full walk of the new
+  // file) and fails unless exactly this label comes back, so nothing below records a bad file.
+  const signed = writeSignedLabel(handler, req.file, label, key);
 
   const record = await store.contentRecords.create({
     produceId: label.ProduceID,
@@ -77,24 +153,15 @@ export async function labelContent(
     format: handler.id,
     mediaType: handler.mediaType,
     inputSha256: sha256Hex(req.file),
-    outputSha256: sha256Hex(labeled),
+    outputSha256: sha256Hex(signed.file),
     inputBytes: req.file.length,
-    outputBytes: labeled.length,
-    label: { ...label },
+    outputBytes: signed.file.length,
+    label: { ...signed.label },
     createdAt: clock.now(),
     createdBy: principal.actor,
+    action: 'produce',
+    previousLabel: existing === undefined ? null : { ...existing.label.label },
+    signingKeyId: key.kid,
   });
-  return { file: labeled, record, handler, previousLabel: previous?.label };
-}
-
-function checkDeclaredType(handler: FormatHandler, declared: string | undefined): void {
-  if (declared === undefined) return;
-  const known = handlerByMediaType(declared);
-  if (known !== undefined && known.id !== handler.id) {
-    throw new EngineError(
-      'content.media_type_mismatch',
-      `The body is ${handler.mediaType} but was declared as ${declared}. Send the right Content-Type or application/octet-stream.`,
-      { details: { declared, detected: handler.mediaType } },
-    );
-  }
+  return { file: signed.file, record, handler, previousLabel: existing?.label.label };
 }

@@ -25,6 +25,9 @@ export {
   parseProviderCode,
 } from './provider-code.js';
 export {
+  IPTC_EXT_NS,
+  TRAINED_ALGORITHMIC_MEDIA,
+  readDigitalSourceTypes,
   AIGC_PROPERTY,
   TC260_NS,
   TC260_PREFIX,

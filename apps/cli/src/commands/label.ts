@@ -15,6 +15,7 @@ interface LabelOptions extends StoreOptions {
   json?: boolean;
   server?: string;
   key?: string;
+  relabel?: boolean;
 }
 
 export function labelCommand(program: Command): void {
@@ -35,6 +36,7 @@ export function labelCommand(program: Command): void {
       'label through a running server instead of the local data directory (env SYNTHGUARD_URL)',
     )
     .option('--key <token>', 'API key for --server (env SYNTHGUARD_API_KEY)')
+    .option('--relabel', 'replace a label the file already carries (the old one is recorded; forged labels never)')
     .option('--json', 'print JSON')
     .action(async (input: string, opts: LabelOptions, cmd: Command) => {
       const global = cmd.optsWithGlobals<StoreOptions>();
@@ -93,12 +95,12 @@ async function labelLocally(file: Uint8Array, opts: LabelOptions, global: StoreO
       }
       tenantId = tenants[0]!.id;
     }
-    const outcome = await labelContent(
-      rt.store,
-      localOperator,
-      { file, tenantId, service: opts.service },
-      rt.clock,
-    );
+    const outcome = await labelContent(rt, localOperator, {
+      file,
+      tenantId,
+      service: opts.service,
+      relabel: opts.relabel === true,
+    });
     return {
       file: outcome.file,
       produceId: outcome.record.produceId,
@@ -112,6 +114,7 @@ async function labelRemotely(file: Uint8Array, server: string, opts: LabelOption
   const url = serverUrl(server, '/v1/labels');
   if (opts.tenant !== undefined) url.searchParams.set('tenant', opts.tenant);
   if (opts.service !== undefined) url.searchParams.set('service', opts.service);
+  if (opts.relabel === true) url.searchParams.set('relabel', 'true');
   const res = await reach(server, () =>
     fetch(url, {
       method: 'POST',

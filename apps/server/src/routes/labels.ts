@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import { HttpError } from '../http-error.js';
 
 /** The uploaded file: the raw request body, or the first file part of a multipart form. */
-async function uploadedFile(
+export async function uploadedFile(
   req: FastifyRequest,
 ): Promise<{ bytes: Buffer; declared: string | undefined; name?: string }> {
   if (req.isMultipart()) {
@@ -30,7 +30,7 @@ function declaredType(header: string | undefined): string | undefined {
   return t === undefined || t === '' || t === 'application/octet-stream' ? undefined : t;
 }
 
-function downloadName(name: string | undefined, produceId: string, ext: string): string {
+export function downloadName(name: string | undefined, produceId: string, ext: string): string {
   const base = (name ?? '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '');
   return base === '' ? `${produceId}.${ext}` : base;
 }
@@ -47,24 +47,22 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
         description:
           'Send the file as the raw body (any Content-Type, e.g. image/jpeg or application/octet-stream) or as a ' +
           'multipart/form-data file part. The response body is the labeled file; its ProduceID is in the ' +
-          '`SynthGuard-Produce-Id` header and the record at the `Location`.',
+          '`SynthGuard-Produce-Id` header and the record at the `Location`. The label is signed with the ' +
+          "tenant's key (SecurityData in ReservedCode1). A file that already carries a label is refused with " +
+          '409 content.already_labeled unless relabel=true; a forged label is never replaced (422 content.label_forged).',
         querystring: schemas.LabelQuery,
         security: [{ bearer: [] }],
       },
     },
     async (req, reply) => {
       const upload = await uploadedFile(req);
-      const outcome = await labelContent(
-        ctx.store,
-        principalOf(req),
-        {
-          file: upload.bytes,
-          tenantId: req.query.tenant,
-          service: req.query.service,
-          declaredMediaType: upload.declared,
-        },
-        ctx.clock,
-      );
+      const outcome = await labelContent(ctx, principalOf(req), {
+        file: upload.bytes,
+        tenantId: req.query.tenant,
+        service: req.query.service,
+        declaredMediaType: upload.declared,
+        relabel: req.query.relabel === 'true',
+      });
       ctx.metrics.labelsWritten.inc({ format: outcome.handler.id });
       const id = outcome.record.produceId;
       const name = downloadName(

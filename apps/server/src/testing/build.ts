@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '@synthguard/core';
-import { createTenant, issueApiKey } from '@synthguard/engine';
+import { type Keyring, createKeyring, createTenant, issueApiKey, memoryVault } from '@synthguard/engine';
 import { type Store, type Tenant, openStore } from '@synthguard/store';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
@@ -9,6 +9,7 @@ import { Metrics } from '../metrics.js';
 export interface TestApp {
   app: FastifyInstance;
   store: Store;
+  keyring: Keyring;
   tenant: Tenant;
   admin: string;
   operator: string;
@@ -18,8 +19,10 @@ export interface TestApp {
 export async function buildTestApp(opts: { maxUploadBytes?: number; clock?: Clock } = {}): Promise<TestApp> {
   const store = await openStore({ driver: 'pglite', dataDir: undefined });
   const clock = opts.clock ?? systemClock;
+  const keyring = createKeyring(store, memoryVault(), { clock });
   const app = await buildApp({
     store,
+    keyring,
     clock,
     metrics: new Metrics(),
     maxUploadBytes: opts.maxUploadBytes ?? 10 * 1024 * 1024,
@@ -38,6 +41,7 @@ export async function buildTestApp(opts: { maxUploadBytes?: number; clock?: Cloc
   return {
     app,
     store,
+    keyring,
     tenant,
     admin,
     operator,

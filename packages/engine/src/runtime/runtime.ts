@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { type Clock, isAppError, systemClock } from '@synthguard/core';
 import { type Store, openStore } from '@synthguard/store';
+import type { SignatureAlgorithm } from '@synthguard/labels';
 import { issueApiKey } from '../keys.js';
+import { type Keyring, createKeyring, directoryVault } from '../signing-keys.js';
 import { EngineError } from '../errors.js';
 import { ensureDataDir, writeSecretFile } from './data-dir.js';
 
@@ -11,10 +13,16 @@ export interface RuntimeConfig {
   /** PostgreSQL connection string; when absent the embedded PGlite database in dataDir is used. */
   readonly databaseUrl?: string | undefined;
   readonly clock?: Clock;
+  /** Algorithm of signing keys created on first use (default Ed25519). */
+  readonly signatureAlgorithm?: SignatureAlgorithm | undefined;
 }
+
+/** Private label signing keys live here, inside the data directory (mode 0700, files 0600). */
+export const SIGNING_KEYS_DIR = 'signing-keys';
 
 export interface Runtime {
   readonly store: Store;
+  readonly keyring: Keyring;
   readonly dataDir: string;
   readonly clock: Clock;
   /** Set when this start created the first admin credential. */
@@ -61,8 +69,13 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     await store.close();
     throw err;
   }
+  const keyring = createKeyring(store, directoryVault(join(config.dataDir, SIGNING_KEYS_DIR)), {
+    clock,
+    ...(config.signatureAlgorithm === undefined ? {} : { defaultAlgorithm: config.signatureAlgorithm }),
+  });
   return {
     store,
+    keyring,
     dataDir: config.dataDir,
     clock,
     adminCredentialCreated,

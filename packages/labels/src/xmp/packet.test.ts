@@ -10,6 +10,7 @@ import {
   TC260_NS,
   TRAINED_ALGORITHMIC_MEDIA,
   readAigcFromXmp,
+  readDigitalSourceTypes,
   removeAigcFromXmp,
   setAigcInXmp,
 } from './packet.js';
@@ -362,5 +363,20 @@ describe('IPTC DigitalSourceType beside the label', () => {
     expect(decode(removeAigcFromXmp(labeled)!)).not.toContain('DigitalSourceType');
     const foreign = `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:TC260="${TC260_NS}"><TC260:AIGC>v</TC260:AIGC></rdf:Description><rdf:Description xmlns:Iptc4xmpExt="${IPTC_EXT_NS}"><Iptc4xmpExt:DigitalSourceType>x</Iptc4xmpExt:DigitalSourceType></rdf:Description></rdf:RDF>`;
     expect(decode(removeAigcFromXmp(utf8Encode(foreign))!)).toContain('DigitalSourceType>x<');
+  });
+});
+
+describe('readDigitalSourceTypes', () => {
+  it('reads element, attribute and rdf:resource forms', () => {
+    const packet = (body: string) =>
+      utf8Encode(
+        `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:Iptc4xmpExt="${IPTC_EXT_NS}" ${body}</rdf:RDF>`,
+      );
+    expect(readDigitalSourceTypes(packet(`>${DST}</rdf:Description>`))).toEqual([TRAINED_ALGORITHMIC_MEDIA]);
+    expect(readDigitalSourceTypes(packet(`Iptc4xmpExt:DigitalSourceType="x"/>`))).toEqual(['x']);
+    expect(
+      readDigitalSourceTypes(packet(`><Iptc4xmpExt:DigitalSourceType rdf:resource="y"/></rdf:Description>`)),
+    ).toEqual(['y']);
+    expect(readDigitalSourceTypes(new Uint8Array(0))).toEqual([]);
   });
 });

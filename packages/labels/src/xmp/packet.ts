@@ -151,6 +151,23 @@ export function readAigcFromXmp(packet: Uint8Array): string | undefined {
   return only === undefined ? undefined : occurrenceValue(text, only);
 }
 
+/**
+ * The IPTC `Iptc4xmpExt:DigitalSourceType` values of a packet (a detector's trace: a
+ * `trainedAlgorithmicMedia` value says a generator made the file). Empty when there is none.
+ * Throws like readAigcFromXmp for malformed packets.
+ */
+export function readDigitalSourceTypes(packet: Uint8Array): string[] {
+  if (packet.length === 0) return [];
+  const { text, doc } = openPacket(packet);
+  return findProperty(doc, isDigitalSourceType).map((o) => {
+    if ('kind' in o.node) {
+      const resource = o.node.attrs.find((a) => a.ns === RDF_NS && a.local === 'resource');
+      if (resource) return resource.value;
+    }
+    return occurrenceValue(text, o);
+  });
+}
+
 interface Edit {
   start: number;
   end: number;

@@ -1,0 +1,166 @@
+/**
+ * The detector platforms use (Labeling Measures Art. 6): one verdict per file, with the evidence
+ * behind it and the wording the platform must show.
+ *
+ * - "1" (is AI-generated, Art. 6(1)): the file's metadata carries a well-formed implicit label
+ *   and nothing about it fails a check we can make (a producer signature, when present in our
+ *   SecurityData form, verifies and the content is unchanged). The Measures ask only that the
+ *   metadata says so; a signature strengthens the evidence and is reported, it is not required.
+ *   The verdict is the label's own `Label` value ("2"/"3" when a platform wrote it so).
+ * - "2" (may be AI-generated, Art. 6(2)): no such label, but the uploader declared the content
+ *   as generated.
+ * - "3" (suspected, Art. 6(3)): other traces: a label that is malformed, forged or whose content
+ *   changed after signing; an IPTC DigitalSourceType saying a trained model made it. (C2PA
+ *   manifests and invisible watermarks join this list when those engines land.)
+ * - none: no trace found.
+ */
+import { detectFormat } from '@synthguard/formats';
+import {
+  type LabelKind,
+  TRAINED_ALGORITHMIC_MEDIA,
+  canCarryLabel,
+  readDigitalSourceTypes,
+} from '@synthguard/labels';
+import { isAppError } from '@synthguard/core';
+import { type KeyDirectory, type Verification, verifyContent } from './verification.js';
+
+export type Verdict = LabelKind;
+
+/** What a platform shows next to the content (GB 45438-2025 / Labeling Measures Art. 6). */
+export interface VerdictWording {
+  readonly zh: string;
+  readonly en: string;
+  /** The provision the wording implements. */
+  readonly basis: string;
+}
+
+export const VERDICT_WORDING: Readonly<Record<Verdict, VerdictWording>> = {
+  '1': {
+    zh: '该内容为人工智能生成合成内容',
+    en: 'This content is AI-generated.',
+    basis: 'Measures for Labeling AI-Generated Synthetic Content, Art. 6(1); GB 45438-2025 Annex E Label "1"',
+  },
+  '2': {
+    zh: '该内容可能为人工智能生成合成内容',
+    en: 'This content may be AI-generated.',
+    basis: 'Measures for Labeling AI-Generated Synthetic Content, Art. 6(2); GB 45438-2025 Annex E Label "2"',
+  },
+  '3': {
+    zh: '该内容疑似为人工智能生成合成内容',
+    en: 'This content is suspected to be AI-generated.',
+    basis: 'Measures for Labeling AI-Generated Synthetic Content, Art. 6(3); GB 45438-2025 Annex E Label "3"',
+  },
+};
+
+export type Evidence =
+  | {
+      readonly kind: 'implicit_label';
+      readonly verification: Verification;
+      readonly trusted: boolean;
+      readonly reason: string;
+    }
+  | { readonly kind: 'unreadable_label'; readonly code: string; readonly message: string }
+  | { readonly kind: 'declaration' }
+  | { readonly kind: 'digital_source_type'; readonly value: string };
+
+export interface Detection {
+  readonly format: string;
+  readonly verdict: Verdict | null;
+  readonly wording: VerdictWording | null;
+  readonly evidence: readonly Evidence[];
+}
+
+export interface DetectOptions {
+  /** The uploader declared the content AI-generated (Measures Art. 10). */
+  readonly declared?: boolean | undefined;
+  readonly keys: KeyDirectory;
+}
+
+function labelEvidence(v: Verification): Evidence & { kind: 'implicit_label' } {
+  const problems = v.label?.problems ?? [];
+  const p = v.producer;
+  if (problems.length > 0)
+    return {
+      kind: 'implicit_label',
+      verification: v,
+      trusted: false,
+      reason: `malformed label: ${problems.join('; ')}`,
+    };
+  if (p.status === 'checked' && !p.signatureValid)
+    return {
+      kind: 'implicit_label',
+      verification: v,
+      trusted: false,
+      reason: 'producer signature does not verify',
+    };
+  if (p.status === 'checked' && !p.contentUnchanged)
+    return {
+      kind: 'implicit_label',
+      verification: v,
+      trusted: false,
+      reason: 'content changed after signing',
+    };
+  const how =
+    p.status === 'checked'
+      ? p.keyKnown
+        ? 'signed by a published key'
+        : 'signature valid (key not published in this directory)'
+      : p.status === 'foreign'
+        ? 'integrity data in a form this detector cannot check'
+        : 'unsigned';
+  return { kind: 'implicit_label', verification: v, trusted: true, reason: `well-formed label, ${how}` };
+}
+
+/** Detects AI-generation traces in a file. Throws FormatError for files we cannot parse at all. */
+export async function detectContent(file: Uint8Array, options: DetectOptions): Promise<Detection> {
+  const handler = detectFormat(file);
+  const evidence: Evidence[] = [];
+  let verdict: Verdict | null = null;
+
+  if (canCarryLabel(handler)) {
+    try {
+      const v = await verifyContent(file, options.keys);
+      if (v.label !== undefined) {
+        const e = labelEvidence(v);
+        evidence.push(e);
+        if (e.trusted) verdict = v.label.fields.Label;
+      }
+    } catch (err) {
+      // A label that cannot even be read (two labels, broken JSON) is a trace, not a verdict of "1".
+      if (!isAppError(err) || !err.code.startsWith('label.')) throw err;
+      evidence.push({ kind: 'unreadable_label', code: err.code, message: err.message });
+    }
+  } else {
+    handler.validate(file);
+  }
+
+  if (options.declared === true) {
+    evidence.push({ kind: 'declaration' });
+    verdict ??= '2';
+  }
+
+  if (handler.xmp !== undefined) {
+    try {
+      const packet = handler.xmp.readXmp(file);
+      for (const value of packet === undefined ? [] : readDigitalSourceTypes(packet)) {
+        if (
+          value === TRAINED_ALGORITHMIC_MEDIA ||
+          value.endsWith('/trainedAlgorithmicMedia') ||
+          value.endsWith('/compositeWithTrainedAlgorithmicMedia')
+        ) {
+          evidence.push({ kind: 'digital_source_type', value });
+        }
+      }
+    } catch (err) {
+      if (!isAppError(err) || !err.code.startsWith('label.')) throw err;
+    }
+  }
+
+  if (verdict === null && evidence.length > 0) verdict = '3';
+  return {
+    format: handler.id,
+    verdict,
+    wording: verdict === null ? null : VERDICT_WORDING[verdict],
+    evidence,
+  };
+}

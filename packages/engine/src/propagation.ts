@@ -1,0 +1,84 @@
+/**
+ * Platform mode (Labeling Measures Art. 6; GB 45438-2025 Annex E): a content platform that
+ * spreads a labeled file adds its own ContentPropagator, PropagateID and a signature in
+ * ReservedCode2. The producer's fields and ReservedCode1 stay verbatim, so the producer's
+ * signature still verifies.
+ */
+import { newUlid, sha256Hex } from '@synthguard/core';
+import { type AigcLabel, verifyImplicitLabel, writePropagatedLabel } from '@synthguard/labels';
+import type { ContentRecord } from '@synthguard/store';
+import { EngineError } from './errors.js';
+import { type LabelingContext, detectUpload, refuseForged } from './labeling.js';
+import { type Principal, authorize, resolveTenantId } from './principal.js';
+import { requireTenant } from './tenants.js';
+
+export interface PropagateRequest {
+  readonly file: Uint8Array;
+  readonly tenantId?: string | undefined;
+  readonly declaredMediaType?: string | undefined;
+}
+
+export interface PropagateOutcome {
+  readonly file: Uint8Array;
+  readonly record: ContentRecord;
+  readonly format: string;
+  readonly mediaType: string;
+  readonly previousLabel: AigcLabel;
+}
+
+/** The propagation form of a provider code: the role digit (position 23) is 2 (TC260-PG-20252A). */
+export function propagatorCode(providerCode: string): string {
+  return `${providerCode.slice(0, 22)}2${providerCode.slice(23)}`;
+}
+
+export async function propagateContent(
+  ctx: LabelingContext,
+  principal: Principal,
+  req: PropagateRequest,
+): Promise<PropagateOutcome> {
+  const { store, clock } = ctx;
+  authorize(principal, 'labels:write');
+  const tenant = await requireTenant(store, resolveTenantId(principal, req.tenantId));
+  const handler = detectUpload(req.file, req.declaredMediaType);
+  const existing = verifyImplicitLabel(handler, req.file);
+  if (existing === undefined) {
+    throw new EngineError(
+      'content.not_labeled',
+      'The file carries no implicit label to propagate. Run detection (POST /v1/detect) to decide how to present it.',
+    );
+  }
+  refuseForged(existing);
+  const key = await ctx.keyring.activeKey(tenant.id);
+  const propagateId = newUlid(clock.now());
+  const out = writePropagatedLabel(
+    handler,
+    req.file,
+    { ContentPropagator: propagatorCode(tenant.providerCode), PropagateID: propagateId },
+    key,
+  );
+  const record = await store.contentRecords.create({
+    produceId: propagateId,
+    tenantId: tenant.id,
+    service: tenant.providerCode.slice(-4),
+    modality: handler.modality,
+    format: handler.id,
+    mediaType: handler.mediaType,
+    inputSha256: sha256Hex(req.file),
+    outputSha256: sha256Hex(out.file),
+    inputBytes: req.file.length,
+    outputBytes: out.file.length,
+    label: { ...out.label },
+    createdAt: clock.now(),
+    createdBy: principal.actor,
+    action: 'propagate',
+    previousLabel: { ...existing.label.label },
+    signingKeyId: key.kid,
+  });
+  return {
+    file: out.file,
+    record,
+    format: handler.id,
+    mediaType: handler.mediaType,
+    previousLabel: existing.label.label,
+  };
+}
