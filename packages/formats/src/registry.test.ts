@@ -21,9 +21,16 @@ describe('format registry', () => {
       'webp',
       'gif',
       'tiff',
+      'heif',
+      'mp4',
+      'mkv',
       'wav',
       'flac',
+      'ogg',
+      'pdf',
+      'ooxml',
       'mp3',
+      'markdown',
     ]);
     const exts = formatHandlers.flatMap((h) => h.extensions);
     expect(new Set(exts).size).toBe(exts.length);

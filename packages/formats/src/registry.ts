@@ -6,8 +6,15 @@ import { formatError } from './errors.js';
 import type { FormatHandler } from './handler.js';
 import { flacHandler } from './flac/handler.js';
 import { gifHandler } from './gif/handler.js';
+import { heifHandler } from './heif/handler.js';
 import { jpegHandler } from './jpeg/handler.js';
+import { markdownHandler } from './markdown/handler.js';
 import { mp3Handler } from './mp3/handler.js';
+import { mkvHandler } from './mkv/handler.js';
+import { mp4Handler } from './mp4/handler.js';
+import { oggHandler } from './ogg/handler.js';
+import { ooxmlHandler } from './ooxml/handler.js';
+import { pdfHandler } from './pdf/handler.js';
 import { pngHandler } from './png/handler.js';
 import { tiffHandler } from './tiff/handler.js';
 import { wavHandler } from './wav/handler.js';
@@ -19,10 +26,19 @@ export const formatHandlers: readonly FormatHandler[] = Object.freeze([
   webpHandler,
   gifHandler,
   tiffHandler,
+  // before mp4: HEIF brands in ftyp are ours, every other ftyp is MP4's
+  heifHandler,
+  mp4Handler,
+  mkvHandler,
   wavHandler,
   flacHandler,
+  oggHandler,
+  pdfHandler,
+  ooxmlHandler,
   // last: its sniff (ID3, or any MPEG frame header at offset 0) is the loosest
   mp3Handler,
+  // after everything: Markdown has no magic bytes, only a front matter opening `---`
+  markdownHandler,
 ]);
 
 function indexBy(key: (h: FormatHandler) => readonly string[]): ReadonlyMap<string, FormatHandler> {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../source.js';
-import { encodeBox, readBoxHeader, readChildren } from './boxes.js';
+import {
+  encodeBox,
+  fourccBytes,
+  readBoxHeader,
+  readChildren,
+  readNestedChildren,
+  u64,
+  writeU64,
+} from './boxes.js';
 
 function box(type: string, payload: number[]): Uint8Array {
   return encodeBox(type, Uint8Array.from(payload));
@@ -32,5 +40,30 @@ describe('ISO BMFF box headers', () => {
     expect(() => readBoxHeader(bytesSource(small), 0, 8)).toThrow(
       expect.objectContaining({ code: 'format.corrupt' }),
     );
+  });
+});
+
+describe('nested children and integer helpers', () => {
+  it('rejects a size-0 box inside another box, accepts it at the top level', () => {
+    const toEnd = Uint8Array.from([0, 0, 0, 0, 0x66, 0x72, 0x65, 0x65, 1, 2]);
+    expect(readChildren(bytesSource(toEnd), 0, toEnd.length)[0]!.toEnd).toBe(true);
+    expect(() => readNestedChildren(bytesSource(toEnd), 0, toEnd.length)).toThrow(
+      expect.objectContaining({ code: 'format.corrupt' }),
+    );
+  });
+
+  it('reads and writes 64-bit integers up to 2^53, rejecting larger ones', () => {
+    const b = new Uint8Array(8);
+    writeU64(b, 0, 2 ** 40 + 5);
+    expect(u64(b, 0)).toBe(2 ** 40 + 5);
+    expect(() => u64(Uint8Array.from([0xff, 0, 0, 0, 0, 0, 0, 0]), 0)).toThrow(
+      expect.objectContaining({ code: 'format.corrupt' }),
+    );
+  });
+
+  it('encodes box types as Latin-1 bytes only', () => {
+    expect([...fourccBytes('\xa9nam')]).toEqual([0xa9, 0x6e, 0x61, 0x6d]);
+    expect(() => fourccBytes('标签ab')).toThrow(RangeError);
+    expect(() => fourccBytes('abc')).toThrow(RangeError);
   });
 });

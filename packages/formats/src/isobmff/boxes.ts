@@ -32,7 +32,8 @@ function fourcc(b: Uint8Array, at: number): string {
   return String.fromCharCode(b[at] ?? 0, b[at + 1] ?? 0, b[at + 2] ?? 0, b[at + 3] ?? 0);
 }
 
-function u32(b: Uint8Array, at: number): number {
+/** Big-endian unsigned 32-bit integer at `at` (callers bounds-check; missing bytes read as 0). */
+export function u32(b: Uint8Array, at: number): number {
   return (
     ((b[at] ?? 0) * 0x1000000 + ((b[at + 1] ?? 0) << 16) + ((b[at + 2] ?? 0) << 8) + (b[at + 3] ?? 0)) >>> 0
   );
@@ -116,6 +117,60 @@ export function readChildren(src: ByteSource, start: number, end: number, maxBox
   return boxes;
 }
 
+/**
+ * The children of a box (not of the file): like readChildren, but a size of 0 is
+ * `format.corrupt`, since only the last box of the file may run "to the end" (§4.2). Otherwise
+ * an edit appended to the parent would silently land inside such a child.
+ */
+export function readNestedChildren(
+  src: ByteSource,
+  start: number,
+  end: number,
+  maxBoxes = 100_000,
+): BoxHeader[] {
+  const boxes = readChildren(src, start, end, maxBoxes);
+  const toEnd = boxes.find((b) => b.toEnd);
+  if (toEnd !== undefined) {
+    throw formatError('format.corrupt', `Box '${printable(toEnd.type)}' inside another box has size 0.`, {
+      offset: toEnd.start,
+    });
+  }
+  return boxes;
+}
+
+/** Big-endian unsigned 64-bit integer at `at`; above 2^53 is `format.corrupt` (no exact number). */
+export function u64(b: Uint8Array, at: number): number {
+  const hi = u32(b, at);
+  if (hi > 0x1fffff) throw formatError('format.corrupt', 'A 64-bit field exceeds 2^53.', { offset: at });
+  return hi * 0x100000000 + u32(b, at + 4);
+}
+
+export function writeU32(b: Uint8Array, at: number, value: number): void {
+  new DataView(b.buffer, b.byteOffset, b.byteLength).setUint32(at, value);
+}
+
+export function writeU64(b: Uint8Array, at: number, value: number): void {
+  writeU32(b, at, Math.floor(value / 0x100000000));
+  writeU32(b, at + 4, value >>> 0);
+}
+
+/** Four bytes as a box type (Latin-1, as ISO/IEC 14496-12 §4.2 compares them byte for byte). */
+export function fourccAt(b: Uint8Array, at: number): string {
+  return fourcc(b, at);
+}
+
+/** The four bytes of a box type ('moov'); throws RangeError unless it is 4 Latin-1 characters. */
+export function fourccBytes(type: string): Uint8Array {
+  if (type.length !== 4) throw new RangeError(`box type must be 4 characters: ${type}`);
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const c = type.charCodeAt(i);
+    if (c > 0xff) throw new RangeError(`box type must be Latin-1: ${type}`);
+    out[i] = c;
+  }
+  return out;
+}
+
 /** Type names in messages: non-printable bytes escaped, never raw input. */
 export function printable(type: string): string {
   return type.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
@@ -123,7 +178,7 @@ export function printable(type: string): string {
 
 /** Encodes a box: 32-bit size when it fits, else 64-bit `largesize`. */
 export function encodeBox(type: string, payload: Uint8Array): Uint8Array {
-  if (type.length !== 4) throw new RangeError(`box type must be 4 characters: ${type}`);
+  fourccBytes(type);
   const large = payload.length + 8 > 0xffffffff;
   const headerSize = large ? 16 : 8;
   const out = new Uint8Array(headerSize + payload.length);
@@ -136,7 +191,7 @@ export function encodeBox(type: string, payload: Uint8Array): Uint8Array {
   } else {
     view.setUint32(0, total);
   }
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i) & 0xff;
+  out.set(fourccBytes(type), 4);
   out.set(payload, headerSize);
   return out;
 }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catchFormatError } from '../testing/mutations.js';
 import {
+  MAX_VORBIS_COMMENTS,
   buildVorbisComment,
   buildVorbisEntry,
   parseVorbisComment,
@@ -58,6 +59,16 @@ describe('Vorbis comment structure (Vorbis I §5.2.1)', () => {
     for (const op of [() => readVorbisField(two, 'AIGC'), () => writeVorbisField(two, 'AIGC', 'c')]) {
       expect(catchFormatError(op)?.code).toBe('format.duplicate_metadata');
     }
+  });
+
+  it('refuses more than MAX_VORBIS_COMMENTS comments as format.metadata_too_large', () => {
+    const many = (n: number) => buildVorbisComment('', new Array<Uint8Array>(n).fill(u32(0)));
+    expect(parseVorbisComment(many(MAX_VORBIS_COMMENTS)).entries).toHaveLength(MAX_VORBIS_COMMENTS);
+    const err = catchFormatError(() => parseVorbisComment(many(MAX_VORBIS_COMMENTS + 1)));
+    expect(err?.code).toBe('format.metadata_too_large');
+    // Adding the label to a full block would make a file the parser refuses.
+    const full = catchFormatError(() => writeVorbisField(many(MAX_VORBIS_COMMENTS), 'AIGC', 'x'));
+    expect(full?.code).toBe('format.metadata_too_large');
   });
 
   it('rejects a value that is not UTF-8', () => {

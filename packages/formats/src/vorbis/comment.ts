@@ -35,6 +35,12 @@ export interface VorbisCommentLayout {
   readonly end: number;
 }
 
+/**
+ * More comments than any tagger writes. A block (an Ogg comment packet is as large as the file)
+ * could otherwise announce millions of 4-byte entries, each parsed into an object.
+ */
+export const MAX_VORBIS_COMMENTS = 65_536;
+
 function readU32LE(b: Uint8Array, at: number): number {
   return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
 }
@@ -54,6 +60,14 @@ function u32le(value: number): Uint8Array {
 
 function corrupt(what: string, offset: number): FormatError {
   return formatError('format.corrupt', `Vorbis comment block is malformed: ${what}.`, { offset });
+}
+
+function tooMany(): FormatError {
+  return formatError(
+    'format.metadata_too_large',
+    `A Vorbis comment block may hold at most ${String(MAX_VORBIS_COMMENTS)} comments here; remove some before labelling.`,
+    { limit: MAX_VORBIS_COMMENTS },
+  );
 }
 
 /** The key of 'KEY=value' text at [at, end), or undefined (no '=', or a byte outside 0x20-0x7D). */
@@ -81,6 +95,7 @@ export function parseVorbisComment(bytes: Uint8Array, start = 0, end = bytes.len
   // Each entry takes at least its 4-byte length: a larger count cannot fit (and is not looped over).
   if (count > (end - vendorEnd - 4) / 4)
     throw corrupt('comment count larger than the block can hold', vendorEnd);
+  if (count > MAX_VORBIS_COMMENTS) throw tooMany();
   const entries: VorbisCommentEntry[] = [];
   let at = vendorEnd + 4;
   for (let i = 0; i < count; i++) {
@@ -158,6 +173,7 @@ export function writeVorbisField(body: Uint8Array, key: string, value: string | 
   const existing = findVorbisEntry(layout, key);
   const entry = value === undefined ? new Uint8Array(0) : buildVorbisEntry(key, value);
   if (existing === undefined && value === undefined) return body.slice();
+  if (existing === undefined && layout.entries.length >= MAX_VORBIS_COMMENTS) throw tooMany();
   const count = layout.entries.length + (existing === undefined ? 1 : value === undefined ? -1 : 0);
   const out =
     existing === undefined

@@ -1,0 +1,195 @@
+/**
+ * Interop for video: an H.264/AAC MP4 written by ffmpeg with `-movflags faststart` (moov before
+ * mdat, so labeling must move every chunk offset) and a QuickTime MOV (moov after mdat), each
+ * with a title, and the MOV again with iPhone-style movie-level keys (`moov/meta`), are labeled
+ * through the HTTP API. ffprobe must show the `AIGC` tag and keep the tags it saw before,
+ * exiftool must show `Keys:AIGC` and keep its other tags, and ffmpeg must decode every frame and
+ * audio packet to the same framemd5 as before. A fragmented MP4 (moof after the moov) is refused.
+ * Run with `npm run test:interop`.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inspectContent } from '@synthguard/engine';
+import { describe, expect, it } from 'vitest';
+import { bearer } from './testing/build.js';
+import { GB45438_KEYS, requireInteropTool, useInteropWorkspace } from './testing/interop.js';
+
+const enabled =
+  requireInteropTool('ffprobe', ['-version'], 'ffmpeg', 'mp4.interop.test.ts') !== undefined &&
+  requireInteropTool('ffmpeg', ['-version'], 'ffmpeg', 'mp4.interop.test.ts') !== undefined &&
+  requireInteropTool('exiftool', ['-ver'], 'libimage-exiftool-perl', 'mp4.interop.test.ts') !== undefined;
+const ws = useInteropWorkspace('sg-mp4-interop-', enabled, 20 * 1024 * 1024);
+const dir = ws.dir;
+
+/** A 2 s 160x120 test pattern (H.264) with a tone (AAC) and a title, muxed by ffmpeg. */
+function buildVideo(name: string, muxArgs: string[]): Buffer {
+  const path = join(dir, name);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=duration=2:size=160x120:rate=15',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=2:sample_rate=44100',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-metadata',
+    'title=生成的视频',
+    ...muxArgs,
+    '-y',
+    path,
+  ]);
+  return readFileSync(path);
+}
+
+function probeTags(path: string): Record<string, string> {
+  const out = JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-show_format', '-of', 'json', path], { encoding: 'utf8' }),
+  ) as { format: { tags?: Record<string, string> } };
+  return out.format.tags ?? {};
+}
+
+/**
+ * exiftool's view of the metadata as `[Group] Tag: value` lines (a multiset: `-a` repeats tag
+ * names, e.g. one HandlerType per hdlr). File system tags are left out.
+ */
+function exifLines(path: string): string[] {
+  return execFileSync('exiftool', ['-G1', '-a', '-s', '-ee0', path], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('[System]'))
+    .map((l) => l.replace(/^(\[[^\]]*\])\s+(\S+)\s*:\s/, '$1 $2: '));
+}
+
+/** The lines of `before` that `after` lacks (multiset difference). */
+function missingLines(before: readonly string[], after: readonly string[]): string[] {
+  const left = new Map<string, number>();
+  for (const l of after) left.set(l, (left.get(l) ?? 0) + 1);
+  return before.filter((l) => {
+    const n = left.get(l) ?? 0;
+    left.set(l, n - 1);
+    return n <= 0;
+  });
+}
+
+/** Per-frame MD5 of every decoded video frame and audio packet; -xerror fails on any decode error. */
+function framemd5(path: string): string {
+  return execFileSync('ffmpeg', ['-v', 'error', '-xerror', '-i', path, '-f', 'framemd5', '-'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/** exiftool's `MediaDataOffset` (where mdat's payload starts): layout, not metadata. */
+const MEDIA_DATA_OFFSET = '[QuickTime] MediaDataOffset: ';
+
+function mediaDataOffset(lines: readonly string[]): number {
+  const line = lines.find((l) => l.startsWith(MEDIA_DATA_OFFSET));
+  expect(line).toBeDefined();
+  return Number(line!.slice(MEDIA_DATA_OFFSET.length));
+}
+
+function box(type: string, ...parts: Uint8Array[]): Buffer {
+  const payload = Buffer.concat(parts);
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(8 + payload.length);
+  header.write(type, 4, 'latin1');
+  return Buffer.concat([header, payload]);
+}
+
+/**
+ * The movie-level metadata an iPhone writes (QTFF: `moov/meta` as a plain atom, hdlr `mdta`,
+ * keys, ilst), appended to a movie whose moov is the last box: a file that already has a key table.
+ */
+function withAppleMeta(file: Buffer): Buffer {
+  const key = Buffer.from('com.apple.quicktime.make', 'latin1');
+  const keyEntry = Buffer.concat([Buffer.from([0, 0, 0, 8 + key.length]), Buffer.from('mdta'), key]);
+  const meta = box(
+    'meta',
+    box('hdlr', Buffer.alloc(8), Buffer.from('mdta'), Buffer.alloc(13)),
+    box('keys', Buffer.from([0, 0, 0, 0, 0, 0, 0, 1]), keyEntry),
+    box('ilst', box('\0\0\0\x01', box('data', Buffer.from([0, 0, 0, 1, 0, 0, 0, 0]), Buffer.from('Apple')))),
+  );
+  let at = 0;
+  while (file.readUInt32BE(at) + at < file.length) at += file.readUInt32BE(at);
+  expect(file.toString('latin1', at + 4, at + 8)).toBe('moov');
+  const out = Buffer.concat([file, meta]);
+  out.writeUInt32BE(out.length - at, at);
+  return out;
+}
+
+// [name, input file, mux arguments, moov before mdat, rewrite of ffmpeg's output]
+const cases: [string, string, string[], boolean, (f: Buffer) => Buffer][] = [
+  ['mp4 (faststart: moov before mdat)', 'in.mp4', ['-movflags', 'faststart'], true, (f) => f],
+  ['mov (QuickTime, moov after mdat)', 'in.mov', ['-f', 'mov'], false, (f) => f],
+  ['mov with iPhone-style movie-level keys', 'apple.mov', ['-f', 'mov'], false, withAppleMeta],
+];
+
+describe.runIf(enabled)('ffprobe, exiftool and ffmpeg read labeled MP4/MOV', () => {
+  it.each(cases)('%s', async (_label, name, muxArgs, moovFirst, rewrite) => {
+    const input = rewrite(buildVideo(name, muxArgs));
+    writeFileSync(join(dir, name), input);
+    const t = ws.app();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/labels',
+      headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
+      payload: input,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.headers['synthguard-format']).toBe('mp4');
+    const produceId = res.headers['synthguard-produce-id'] as string;
+    const inPath = join(dir, name);
+    const out = join(dir, `labeled-${name}`);
+    writeFileSync(out, res.rawPayload);
+
+    const label = inspectContent(res.rawPayload).label?.fields;
+    expect(label).toMatchObject({ Label: '1', ContentProducer: t.tenant.providerCode, ProduceID: produceId });
+
+    // ffprobe: the AIGC tag (GB 45438 Annex E keys, in order) and every tag it saw before.
+    const before = probeTags(inPath);
+    expect(before.title).toBe('生成的视频');
+    if (rewrite === withAppleMeta) expect(before['com.apple.quicktime.make']).toBe('Apple');
+    const after = probeTags(out);
+    const tag = after.AIGC;
+    expect(tag).toBeDefined();
+    expect(Object.keys(JSON.parse(tag!) as object)).toEqual([...GB45438_KEYS]);
+    expect(JSON.parse(tag!)).toMatchObject({ Label: '1', ProduceID: produceId });
+    for (const [k, v] of Object.entries(before)) expect(after[k], `tag ${k}`).toBe(v);
+
+    // exiftool: Keys:AIGC with the same value; every tag it saw before, unchanged; the media
+    // data moved by exactly the moov's growth when the moov comes first.
+    const exBefore = exifLines(inPath);
+    const exAfter = exifLines(out);
+    expect(exAfter.filter((l) => l.startsWith('[Keys] AIGC:'))).toEqual([`[Keys] AIGC: ${tag!}`]);
+    const growth = res.rawPayload.length - input.length;
+    expect(growth).toBeGreaterThan(0);
+    expect(mediaDataOffset(exAfter)).toBe(mediaDataOffset(exBefore) + (moovFirst ? growth : 0));
+    const layout = (l: string) => !l.startsWith(MEDIA_DATA_OFFSET);
+    expect(missingLines(exBefore.filter(layout), exAfter.filter(layout))).toEqual([]);
+
+    // Every frame and audio packet decodes identically (chunk offsets were moved right).
+    expect(framemd5(out)).toBe(framemd5(inPath));
+  });
+
+  it('refuses a fragmented MP4 whose fragments the label would move (415 format.unsupported)', async () => {
+    const input = buildVideo('frag.mp4', ['-movflags', 'frag_keyframe+empty_moov']);
+    const t = ws.app();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/labels',
+      headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
+      payload: input,
+    });
+    expect(res.statusCode, res.body).toBe(415);
+    expect((JSON.parse(res.body) as { code: string }).code).toBe('format.unsupported');
+  });
+});
