@@ -16,6 +16,10 @@ export type CliErrorCode =
   | 'cli.server_unreachable'
   /** The server refused the request without a problem+json code. */
   | 'cli.server_error'
+  /** Options that do not fit together (e.g. -o with several inputs). */
+  | 'cli.usage'
+  /** A batch names more input files than one run takes. */
+  | 'cli.too_many_inputs'
   /** An operation did not take effect although it reported success. */
   | 'cli.internal';
 

@@ -6,7 +6,7 @@ export function emit(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
 
-/** Exit status: 1 for refused input or failed operations, 2 for usage errors (commander's own). */
+/** Exit status: 1 for refused input or failed operations, 2 for usage errors (commander's and cli.usage). */
 export function reportError(err: unknown, json: boolean): number {
   const code = isAppError(err) ? err.code : 'internal';
   const message = err instanceof Error ? err.message : String(err);
@@ -25,5 +25,6 @@ export function reportError(err: unknown, json: boolean): number {
       );
     }
   }
-  return 1;
+  // Options that do not fit together are usage errors, like commander's own (exit 2).
+  return code === 'cli.usage' ? 2 : 1;
 }

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { detectCommand, verifyCommand } from './commands/check.js';
 import { inspectCommand } from './commands/inspect.js';
+import { signingKeyCommand } from './commands/signing-key.js';
 import { keyCommand } from './commands/key.js';
 import { labelCommand } from './commands/label.js';
 import { tenantCommand } from './commands/tenant.js';
@@ -9,7 +11,7 @@ export const CLI_VERSION = '0.1.0';
 /** The command tree. One file per command under commands/. */
 export function buildProgram(): Command {
   const program = new Command('synthguard')
-    .description('Label, record and inspect generated content (GB 45438-2025)')
+    .description('Label, record, verify and detect generated content (GB 45438-2025)')
     .version(CLI_VERSION)
     .option('--data <dir>', 'data directory (env SYNTHGUARD_DATA, default ./data)')
     .option('--database-url <url>', 'PostgreSQL instead of the embedded database (env DATABASE_URL)')
@@ -17,7 +19,10 @@ export function buildProgram(): Command {
     .exitOverride();
   labelCommand(program);
   inspectCommand(program);
+  verifyCommand(program);
+  detectCommand(program);
   tenantCommand(program);
   keyCommand(program);
+  signingKeyCommand(program);
   return program;
 }

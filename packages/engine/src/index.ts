@@ -22,8 +22,13 @@ export {
   type LabelOutcome,
   type LabelRequest,
   type LabelingContext,
+  type AppliedLabel,
+  applyLabel,
   detectUpload,
   labelContent,
+  labelingTenant,
+  newLabel,
+  recordLabel,
 } from './labeling.js';
 export {
   type Keyring,
@@ -34,6 +39,7 @@ export {
   directoryVault,
   memoryVault,
   publicKeyOf,
+  publishedKeyDirectory,
 } from './signing-keys.js';
 export {
   type KeyDirectory,

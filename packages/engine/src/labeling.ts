@@ -4,11 +4,12 @@ import { type FormatHandler, detectFormat, handlerByMediaType } from '@synthguar
 import {
   type AigcLabel,
   type LabelVerification,
+  type SigningKey,
   canCarryLabel,
   verifyImplicitLabel,
   writeSignedLabel,
 } from '@synthguard/labels';
-import type { ContentRecord, Store } from '@synthguard/store';
+import type { ContentRecord, Store, Tenant } from '@synthguard/store';
 import { EngineError } from './errors.js';
 import { type Principal, authorize, resolveTenantId } from './principal.js';
 import type { Keyring } from './signing-keys.js';
@@ -91,27 +92,50 @@ export function refuseForged(existing: LabelVerification): void {
   }
 }
 
-/**
- * The first path of the pipeline: label a generated file with its GB 45438 implicit label,
- * signed with the provider's key (SecurityData in ReservedCode1), and record it. Nothing is
- * recorded unless the labeled file was produced and re-read.
- */
-export async function labelContent(
-  ctx: LabelingContext,
-  principal: Principal,
-  req: LabelRequest,
-): Promise<LabelOutcome> {
-  const { store, clock } = ctx;
-  authorize(principal, 'labels:write');
-  const tenant = await requireTenant(store, resolveTenantId(principal, req.tenantId));
-  const handler = detectUpload(req.file, req.declaredMediaType);
+/** The label a tenant's next output gets (unsigned; ReservedCode1 is filled by signing). */
+export function newLabel(tenant: Tenant, service: string | undefined, clock: Clock): AigcLabel {
+  const code = service ?? tenant.providerCode.slice(-4);
+  if (!schemas.ServiceCode.safeParse(code).success) {
+    throw new EngineError('request.invalid', 'The service code must be 4 characters of 0-9 and A-Z.', {
+      details: { field: 'service' },
+    });
+  }
+  return {
+    Label: '1',
+    ContentProducer: tenant.providerCode.slice(0, -4) + code,
+    ProduceID: newUlid(clock.now()),
+    ReservedCode1: '',
+    ContentPropagator: '',
+    PropagateID: '',
+    ReservedCode2: '',
+  };
+}
 
+export interface AppliedLabel {
+  readonly file: Uint8Array;
+  readonly handler: FormatHandler;
+  readonly label: AigcLabel;
+  readonly previousLabel: AigcLabel | undefined;
+}
+
+/**
+ * The CPU part of labeling, with no store: checks the file (format, declared type, an existing
+ * label: refused unless `relabel`, a forged one always) and writes `label` signed with `key`.
+ * Batch labeling runs it in worker threads; `labelContent` composes it with the record.
+ */
+export function applyLabel(
+  file: Uint8Array,
+  label: AigcLabel,
+  key: SigningKey,
+  options: { declaredMediaType?: string | undefined; relabel?: boolean | undefined } = {},
+): AppliedLabel {
+  const handler = detectUpload(file, options.declaredMediaType);
   // Reading walks and validates the whole file (the carrier contract in @synthguard/formats); a
   // label that cannot be read at all (bad JSON, two labels) is an error here, never overwritten.
-  const existing = verifyImplicitLabel(handler, req.file);
+  const existing = verifyImplicitLabel(handler, file);
   if (existing !== undefined) {
     refuseForged(existing);
-    if (req.relabel !== true) {
+    if (options.relabel !== true) {
       throw new EngineError(
         'content.already_labeled',
         'The file already carries an implicit label. Pass relabel=true to replace it (the old label is recorded).',
@@ -124,44 +148,70 @@ export async function labelContent(
       );
     }
   }
-
-  const service = req.service ?? tenant.providerCode.slice(-4);
-  if (!schemas.ServiceCode.safeParse(service).success) {
-    throw new EngineError('request.invalid', 'The service code must be 4 characters of 0-9 and A-Z.', {
-      details: { field: 'service' },
-    });
-  }
-  const label: AigcLabel = {
-    Label: '1',
-    ContentProducer: tenant.providerCode.slice(0, -4) + service,
-    ProduceID: newUlid(clock.now()),
-    ReservedCode1: '',
-    ContentPropagator: '',
-    PropagateID: '',
-    ReservedCode2: '',
-  };
-  const key = await ctx.keyring.activeKey(tenant.id);
   // writeImplicitLabel (inside) re-reads its output through the handler (a full walk of the new
-  // file) and fails unless exactly this label comes back, so nothing below records a bad file.
-  const signed = writeSignedLabel(handler, req.file, label, key);
+  // file) and fails unless exactly this label comes back, so nothing records a bad file.
+  const signed = writeSignedLabel(handler, file, label, key);
+  return { file: signed.file, handler, label: signed.label, previousLabel: existing?.label.label };
+}
 
-  const record = await store.contentRecords.create({
-    produceId: label.ProduceID,
+/** Records an applied label as the tenant's content record. */
+export function recordLabel(
+  ctx: LabelingContext,
+  principal: Principal,
+  tenant: Tenant,
+  input: Uint8Array | { readonly sha256: string; readonly bytes: number },
+  applied: AppliedLabel,
+  signingKeyId: string,
+): Promise<ContentRecord> {
+  const inputSha256 = input instanceof Uint8Array ? sha256Hex(input) : input.sha256;
+  const inputBytes = input instanceof Uint8Array ? input.length : input.bytes;
+  return ctx.store.contentRecords.create({
+    produceId: applied.label.ProduceID,
     tenantId: tenant.id,
-    service,
-    modality: handler.modality,
-    format: handler.id,
-    mediaType: handler.mediaType,
-    inputSha256: sha256Hex(req.file),
-    outputSha256: sha256Hex(signed.file),
-    inputBytes: req.file.length,
-    outputBytes: signed.file.length,
-    label: { ...signed.label },
-    createdAt: clock.now(),
+    service: applied.label.ContentProducer.slice(-4),
+    modality: applied.handler.modality,
+    format: applied.handler.id,
+    mediaType: applied.handler.mediaType,
+    inputSha256,
+    outputSha256: sha256Hex(applied.file),
+    inputBytes,
+    outputBytes: applied.file.length,
+    label: { ...applied.label },
+    createdAt: ctx.clock.now(),
     createdBy: principal.actor,
     action: 'produce',
-    previousLabel: existing === undefined ? null : { ...existing.label.label },
-    signingKeyId: key.kid,
+    previousLabel: applied.previousLabel === undefined ? null : { ...applied.previousLabel },
+    signingKeyId,
   });
-  return { file: signed.file, record, handler, previousLabel: existing?.label.label };
+}
+
+/** The tenant a labeling request acts on, after the scope check. */
+export async function labelingTenant(
+  ctx: LabelingContext,
+  principal: Principal,
+  tenantId: string | undefined,
+): Promise<Tenant> {
+  authorize(principal, 'labels:write');
+  return requireTenant(ctx.store, resolveTenantId(principal, tenantId));
+}
+
+/**
+ * The first path of the pipeline: label a generated file with its GB 45438 implicit label,
+ * signed with the provider's key (SecurityData in ReservedCode1), and record it. Nothing is
+ * recorded unless the labeled file was produced and re-read.
+ */
+export async function labelContent(
+  ctx: LabelingContext,
+  principal: Principal,
+  req: LabelRequest,
+): Promise<LabelOutcome> {
+  const tenant = await labelingTenant(ctx, principal, req.tenantId);
+  const label = newLabel(tenant, req.service, ctx.clock);
+  const key = await ctx.keyring.activeKey(tenant.id);
+  const applied = applyLabel(req.file, label, key, {
+    declaredMediaType: req.declaredMediaType,
+    relabel: req.relabel,
+  });
+  const record = await recordLabel(ctx, principal, tenant, req.file, applied, key.kid);
+  return { file: applied.file, record, handler: applied.handler, previousLabel: applied.previousLabel };
 }

@@ -10,6 +10,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { schemas } from '@synthguard/contract';
 import { type Clock, isAppError, systemClock } from '@synthguard/core';
 import {
   type PublicSigningKey,
@@ -177,4 +178,34 @@ export function createKeyring(store: Store, vault: PrivateKeyVault, options: Key
 /** The verification key of a published record. */
 export function publicKeyOf(record: SigningKeyRecord): PublicSigningKey {
   return publicKeyFromSpki(Uint8Array.from(Buffer.from(record.publicKey, 'base64url')));
+}
+
+/**
+ * A key directory over a published key list (the JSON at the well-known URL), for verifiers
+ * outside the installation. Throws `request.invalid` when the document is not such a list.
+ */
+export function publishedKeyDirectory(document: unknown): {
+  lookup(kid: string): Promise<PublishedKey | undefined>;
+} {
+  const parsed = schemas.PublishedSigningKeys.safeParse(document);
+  if (!parsed.success) {
+    throw new EngineError(
+      'request.invalid',
+      'Not a signing key list (expected {"keys": [...]} as published at /.well-known/synthguard/signing-keys.json).',
+    );
+  }
+  const byKid = new Map<string, PublishedKey>();
+  for (const k of parsed.data.keys) {
+    byKid.set(k.kid, {
+      kid: k.kid,
+      tenantId: '',
+      alg: k.alg,
+      publicKey: k.publicKey,
+      status: k.status,
+      createdAt: new Date(k.createdAt),
+      retiredAt: k.retiredAt === null ? null : new Date(k.retiredAt),
+      providerCode: k.providerCode,
+    });
+  }
+  return { lookup: (kid) => Promise.resolve(byKid.get(kid)) };
 }

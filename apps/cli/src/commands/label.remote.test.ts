@@ -150,7 +150,7 @@ describe('synthguard label while the server runs', () => {
       Label: '1',
       ContentProducer: tenant.providerCode,
       ProduceID: out.produceId,
-      ReservedCode1: '',
+      ReservedCode1: expect.stringMatching(/^\{"Type":"DigitalSignature"/) as string,
       ContentPropagator: '',
       PropagateID: '',
       ReservedCode2: '',

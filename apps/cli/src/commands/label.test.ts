@@ -117,7 +117,7 @@ describe('synthguard label', () => {
         Label: '1',
         ContentProducer: tenant.providerCode,
         ProduceID: runs[name]!.produceId,
-        ReservedCode1: '',
+        ReservedCode1: expect.stringMatching(/^\{"Type":"DigitalSignature"/) as string,
         ContentPropagator: '',
         PropagateID: '',
         ReservedCode2: '',
@@ -137,7 +137,8 @@ describe('synthguard label', () => {
     for (const f of FIELDS) expect(human.stdout).toMatch(new RegExp(`^  ${f}\\s+\\S`, 'm'));
     expect(human.stdout).toMatch(new RegExp(`^  ContentProducer\\s+${tenant.providerCode}$`, 'm'));
     expect(human.stdout).toMatch(new RegExp(`^  ProduceID\\s+${runs['out.jpg']!.produceId}$`, 'm'));
-    expect(human.stdout).toMatch(/^ {2}ReservedCode1\s+\(empty\)$/m);
+    expect(human.stdout).toMatch(/^ {2}ReservedCode1\s+\{"Type":"DigitalSignature"/m);
+    expect(human.stdout).toMatch(/^ {2}ContentPropagator\s+\(empty\)$/m);
   }, 120_000);
 
   it('refuses damaged and foreign input with a stable code and leaves no output behind', async () => {
@@ -181,7 +182,7 @@ describe('synthguard label', () => {
 
     // Usage errors are commander's: exit 2 and the command's help.
     expect(noOutput.code).toBe(2);
-    expect(noOutput.stderr).toContain("required option '-o, --output <out>' not specified");
+    expect(noOutput.stderr).toContain('cli.usage: Say where the labeled file goes: -o FILE');
     expect(badService.code).toBe(2);
     expect(badService.stderr).toContain("option '--service <code>' argument 'ab' is invalid");
 

@@ -1,29 +1,60 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { HEADER_PRODUCE_ID, schemas } from '@synthguard/contract';
-import { AppError } from '@synthguard/core';
-import { contentRecordDto, labelContent, localOperator } from '@synthguard/engine';
+import { isAppError } from '@synthguard/core';
+import {
+  type Runtime,
+  contentRecordDto,
+  labelContent,
+  localOperator,
+  newLabel,
+  recordLabel,
+} from '@synthguard/engine';
+import { handlerById } from '@synthguard/formats';
+import type { AigcLabel } from '@synthguard/labels';
+import type { Tenant } from '@synthguard/store';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { envVar } from '../env.js';
+import { expandInputs, isGlob } from '../batch/inputs.js';
+import { defaultJobs, runPool } from '../batch/pool.js';
+import { startProgress } from '../batch/progress.js';
+import { openReport } from '../batch/report.js';
+import type { WorkerRequest } from '../batch/worker-protocol.js';
 import { CliError } from '../errors.js';
 import { checkWritable, readInput, writeFileAtomic } from '../io.js';
 import { emit } from '../output.js';
+import { type ServerOptions, authHeader, reach, serverOf, serverUrl, throwProblem } from '../remote.js';
 import { type StoreOptions, withRuntime } from '../runtime.js';
 
-interface LabelOptions extends StoreOptions {
-  output: string;
+interface LabelOptions extends StoreOptions, ServerOptions {
+  output?: string;
+  outputDir?: string;
+  report?: string;
+  jobs?: number;
   tenant?: string;
   service?: string;
   json?: boolean;
-  server?: string;
-  key?: string;
   relabel?: boolean;
 }
 
 export function labelCommand(program: Command): void {
   program
     .command('label')
-    .description('write the GB 45438 implicit label into a generated file and record it')
-    .argument('<in>', 'file to label (JPEG, PNG, WebP, GIF, TIFF, WAV, MP3, FLAC)')
-    .requiredOption('-o, --output <out>', 'where to write the labeled file (written atomically)')
+    .description(
+      'write the signed GB 45438 implicit label into generated files and record them\n' +
+        '(one file with -o, or files, folders and globs with --output-dir: all cores, a progress bar, a JSON-lines report)',
+    )
+    .argument(
+      '<inputs...>',
+      'files, folders (their supported files, recursively) or globs such as "out/**/*.png"',
+    )
+    .option('-o, --output <out>', 'where to write the labeled file, for one input (written atomically)')
+    .option('--output-dir <dir>', 'write labeled files here, mirroring the input paths (batch)')
+    .option('--report <file>', 'batch: write the JSON-lines report here instead of stdout')
+    .addOption(
+      new Option('--jobs <n>', 'batch: files labeled in parallel (default: one per core)').argParser(
+        parseJobs,
+      ),
+    )
     .option('--tenant <id>', 'tenant to label for (default: the only tenant)')
     .addOption(
       new Option(
@@ -36,34 +67,40 @@ export function labelCommand(program: Command): void {
       'label through a running server instead of the local data directory (env SYNTHGUARD_URL)',
     )
     .option('--key <token>', 'API key for --server (env SYNTHGUARD_API_KEY)')
-    .option('--relabel', 'replace a label the file already carries (the old one is recorded; forged labels never)')
+    .option(
+      '--relabel',
+      'replace a label a file already carries (the old one is recorded; forged labels never)',
+    )
     .option('--json', 'print JSON')
-    .action(async (input: string, opts: LabelOptions, cmd: Command) => {
+    .action(async (inputs: string[], opts: LabelOptions, cmd: Command) => {
       const global = cmd.optsWithGlobals<StoreOptions>();
-      const file = await readInput(input);
-      // Fail before anything is recorded when the output cannot be written.
-      await checkWritable(opts.output);
-      const server = opts.server ?? envVar('SYNTHGUARD_URL');
-      const result =
-        server === undefined
-          ? await labelLocally(file, opts, global)
-          : await labelRemotely(file, server, opts);
-      try {
-        await writeFileAtomic(opts.output, result.file);
-      } catch (err) {
+      const single = inputs.length === 1 && !isGlob(inputs[0]!) && opts.outputDir === undefined;
+      if (single) {
+        if (opts.output === undefined) {
+          throw new CliError(
+            'cli.usage',
+            'Say where the labeled file goes: -o FILE (or --output-dir DIR for a batch).',
+          );
+        }
+        await labelOne(inputs[0]!, opts.output, opts, global);
+        return;
+      }
+      if (opts.output !== undefined || opts.outputDir === undefined) {
         throw new CliError(
-          'cli.output_unwritable',
-          `Cannot write ${opts.output}. The content was recorded as ProduceID ${result.produceId}; ` +
-            'fix the output path and label the file again.',
-          { cause: err, details: { path: opts.output, produceId: result.produceId } },
+          'cli.usage',
+          'Several inputs, a folder or a glob: use --output-dir DIR instead of -o.',
         );
       }
-      emit(
-        opts.json === true,
-        { input, output: opts.output, produceId: result.produceId, record: result.record },
-        () => [`labeled ${input} -> ${opts.output}`, `ProduceID: ${result.produceId}`].join('\n'),
-      );
+      const failed = await labelBatch(inputs, opts.outputDir, opts, global);
+      if (failed > 0) process.exitCode = 1;
     });
+}
+
+function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new InvalidArgumentError('--jobs is a whole number from 1 to 256.');
+  return n;
 }
 
 /** TC260-PG-20252A: the service code is the provider code's last 4 characters, [0-9A-Z]{4}. */
@@ -74,6 +111,56 @@ function parseServiceCode(value: string): string {
   return value;
 }
 
+async function labelOne(
+  input: string,
+  output: string,
+  opts: LabelOptions,
+  global: StoreOptions,
+): Promise<void> {
+  const file = await readInput(input);
+  // Fail before anything is recorded when the output cannot be written.
+  await checkWritable(output);
+  const server = serverOf(opts);
+  const result =
+    server === undefined ? await labelLocally(file, opts, global) : await labelRemotely(file, server, opts);
+  await writeOutput(output, result.file, result.produceId);
+  emit(opts.json === true, { input, output, produceId: result.produceId, record: result.record }, () =>
+    [`labeled ${input} -> ${output}`, `ProduceID: ${result.produceId}`].join('\n'),
+  );
+}
+
+async function writeOutput(path: string, file: Uint8Array, produceId: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, file);
+  } catch (err) {
+    throw new CliError(
+      'cli.output_unwritable',
+      `Cannot write ${path}. The content was recorded as ProduceID ${produceId}; fix the output path and label the file again.`,
+      { cause: err, details: { path, produceId } },
+    );
+  }
+}
+
+async function chooseTenant(rt: Runtime, requested: string | undefined): Promise<Tenant> {
+  const tenants = await rt.store.tenants.list();
+  if (requested !== undefined) {
+    const t = tenants.find((x) => x.id === requested);
+    if (t === undefined)
+      throw new CliError('cli.tenant_required', `No tenant ${requested} (see \`synthguard tenant list\`).`);
+    return t;
+  }
+  if (tenants.length !== 1) {
+    throw new CliError(
+      'cli.tenant_required',
+      tenants.length === 0
+        ? 'No tenant yet: create one with `synthguard tenant create --name NAME --uscc CODE`.'
+        : 'Several tenants exist: choose one with --tenant ID (see `synthguard tenant list`).',
+    );
+  }
+  return tenants[0]!;
+}
+
 interface Labeled {
   file: Uint8Array;
   produceId: string;
@@ -82,22 +169,10 @@ interface Labeled {
 
 async function labelLocally(file: Uint8Array, opts: LabelOptions, global: StoreOptions): Promise<Labeled> {
   return withRuntime(global, async (rt) => {
-    let tenantId = opts.tenant;
-    if (tenantId === undefined) {
-      const tenants = await rt.store.tenants.list();
-      if (tenants.length !== 1) {
-        throw new CliError(
-          'cli.tenant_required',
-          tenants.length === 0
-            ? 'No tenant yet: create one with `synthguard tenant create --name NAME --uscc CODE`.'
-            : 'Several tenants exist: choose one with --tenant ID (see `synthguard tenant list`).',
-        );
-      }
-      tenantId = tenants[0]!.id;
-    }
+    const tenant = await chooseTenant(rt, opts.tenant);
     const outcome = await labelContent(rt, localOperator, {
       file,
-      tenantId,
+      tenantId: tenant.id,
       service: opts.service,
       relabel: opts.relabel === true,
     });
@@ -110,72 +185,136 @@ async function labelLocally(file: Uint8Array, opts: LabelOptions, global: StoreO
 }
 
 async function labelRemotely(file: Uint8Array, server: string, opts: LabelOptions): Promise<Labeled> {
-  const key = opts.key ?? envVar('SYNTHGUARD_API_KEY');
   const url = serverUrl(server, '/v1/labels');
   if (opts.tenant !== undefined) url.searchParams.set('tenant', opts.tenant);
   if (opts.service !== undefined) url.searchParams.set('service', opts.service);
   if (opts.relabel === true) url.searchParams.set('relabel', 'true');
+  const auth = authHeader(opts);
   const res = await reach(server, () =>
     fetch(url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/octet-stream',
-        ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
-      },
+      headers: { 'content-type': 'application/octet-stream', ...auth },
       body: file,
     }),
   );
-  if (!res.ok) {
-    // RFC 9457 problem+json: the server's stable code passes through unchanged.
-    const body = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
-    if (body.code !== undefined) {
-      throw new AppError(body.code, body.detail ?? `The server answered ${res.status}.`, {
-        details: { status: res.status },
-      });
-    }
-    throw new CliError('cli.server_error', body.detail ?? `The server answered ${res.status}.`, {
-      details: { status: res.status },
-    });
-  }
+  if (!res.ok) await throwProblem(res);
   const produceId = res.headers.get(HEADER_PRODUCE_ID) ?? '';
   const out = new Uint8Array(await res.arrayBuffer());
   const location = res.headers.get('location');
   let record: unknown = null;
   if (location !== null) {
-    const r = await reach(server, () =>
-      fetch(new URL(location, server), {
-        headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
-      }),
-    );
+    const r = await reach(server, () => fetch(new URL(location, server), { headers: auth }));
     if (r.ok) record = await r.json();
   }
   return { file: out, produceId, record };
 }
 
-function serverUrl(server: string, path: string): URL {
-  const hint = `--server ${server} is not an http(s) URL; use e.g. http://localhost:8080.`;
-  let url: URL;
+/** Labels many files; returns how many failed. Each result is one JSON line. */
+async function labelBatch(
+  inputs: string[],
+  outputDir: string,
+  opts: LabelOptions,
+  global: StoreOptions,
+): Promise<number> {
+  const files = await expandInputs(inputs);
+  await mkdir(outputDir, { recursive: true });
+  const report = await openReport(opts.report);
+  const progress = startProgress('labeling', files.length);
+  let failed = 0;
+  const done = (line: Record<string, unknown>): void => {
+    const bad = line.status !== 'labeled';
+    if (bad) failed++;
+    report.write(line);
+    progress.tick(bad);
+  };
   try {
-    url = new URL(path, server);
-  } catch (err) {
-    throw new CliError('cli.invalid_server_url', hint, { cause: err });
+    const server = serverOf(opts);
+    if (server !== undefined) {
+      // Through the server: it does the work; run `jobs` requests at once.
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < files.length) {
+          const f = files[next++]!;
+          const output = join(outputDir, f.rel);
+          try {
+            const r = await labelRemotely(await readInput(f.path), server, opts);
+            await writeOutput(output, r.file, r.produceId);
+            done({ input: f.path, output, status: 'labeled', produceId: r.produceId });
+          } catch (err) {
+            done(failure(f.path, err));
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: opts.jobs ?? defaultJobs() }, worker));
+    } else {
+      await withRuntime(global, async (rt) => {
+        const tenant = await chooseTenant(rt, opts.tenant);
+        const key = await rt.keyring.activeKey(tenant.id);
+        const keyPem = key.toPkcs8Pem();
+        const requests: WorkerRequest[] = files.map((f) => ({
+          kind: 'label',
+          path: f.path,
+          label: { ...newLabel(tenant, opts.service, rt.clock) },
+          keyPem,
+          relabel: opts.relabel === true,
+        }));
+        const relOf = new Map(files.map((f) => [f.path, f.rel]));
+        await runPool(
+          requests,
+          async (req, res) => {
+            if (!res.ok) {
+              done({ input: req.path, status: 'failed', code: res.code, message: res.message });
+              return;
+            }
+            if (res.kind !== 'label') return;
+            const output = join(outputDir, relOf.get(req.path)!);
+            try {
+              const handler = handlerById(res.format)!;
+              const record = await recordLabel(
+                rt,
+                localOperator,
+                tenant,
+                { sha256: res.inputSha256, bytes: res.inputBytes },
+                {
+                  file: res.file,
+                  handler,
+                  label: res.label as unknown as AigcLabel,
+                  previousLabel: (res.previousLabel ?? undefined) as AigcLabel | undefined,
+                },
+                key.kid,
+              );
+              await writeOutput(output, res.file, record.produceId);
+              done({
+                input: req.path,
+                output,
+                status: 'labeled',
+                produceId: record.produceId,
+                format: res.format,
+              });
+            } catch (err) {
+              done(failure(req.path, err));
+            }
+          },
+          { jobs: opts.jobs },
+        );
+      });
+    }
+  } finally {
+    progress.stop();
+    await report.close();
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliError('cli.invalid_server_url', hint);
-  }
-  return url;
+  process.stderr.write(
+    `labeled ${String(files.length - failed)} of ${String(files.length)} files${failed > 0 ? `, ${String(failed)} failed` : ''}` +
+      `${opts.report === undefined ? '' : `; report: ${opts.report}`}\n`,
+  );
+  return failed;
 }
 
-/** fetch() rejects (TypeError "fetch failed") when nothing answers; say which server and what to do. */
-async function reach(server: string, call: () => Promise<Response>): Promise<Response> {
-  try {
-    return await call();
-  } catch (err) {
-    const cause = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
-    throw new CliError(
-      'cli.server_unreachable',
-      `Cannot reach the server at ${server}${typeof cause === 'string' ? ` (${cause})` : ''}. Is it running?`,
-      { cause: err },
-    );
-  }
+export function failure(input: string, err: unknown): Record<string, unknown> {
+  return {
+    input,
+    status: 'failed',
+    code: isAppError(err) ? err.code : 'internal',
+    message: err instanceof Error ? err.message : String(err),
+  };
 }
