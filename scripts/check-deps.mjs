@@ -16,8 +16,8 @@ export const ALLOWED = {
   c2pa: ['core', 'formats'],
   store: ['core'],
   engine: ['core', 'contract', 'formats', 'labels', 'store', 'c2pa'],
-  server: ['core', 'contract', 'engine', 'formats', 'labels', 'store'],
-  cli: ['core', 'contract', 'engine', 'formats', 'labels', 'store'],
+  server: ['core', 'contract', 'engine', 'formats', 'labels', 'store', 'c2pa'],
+  cli: ['core', 'contract', 'engine', 'formats', 'labels', 'store', 'c2pa'],
   console: ['contract'],
 };
 

@@ -50,5 +50,6 @@ export async function keysDocument(
       const { tenantId: _t, ...rest } = signingKeyDto(k);
       return rest;
     }),
+    c2pa: { trustAnchorsPem: rt.c2pa.trustAnchorsPem, development: rt.c2pa.development },
   }));
 }

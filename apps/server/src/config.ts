@@ -14,6 +14,12 @@ export interface ServerConfig {
   readonly shutdownTimeoutMs: number;
   /** Algorithm of label signing keys created on first use. */
   readonly signatureAlgorithm: 'Ed25519' | 'SM2-SM3';
+  /** A real C2PA chain (PEM files); unset: the development chain in the data directory. */
+  readonly c2pa: {
+    readonly certificateChainFile: string | undefined;
+    readonly privateKeyFile: string | undefined;
+    readonly trustAnchorsFile: string | undefined;
+  };
 }
 
 const Env = z.object({
@@ -29,6 +35,9 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SYNTHGUARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   SYNTHGUARD_SIGNATURE_ALG: z.enum(['Ed25519', 'SM2-SM3']).default('Ed25519'),
+  SYNTHGUARD_C2PA_CERT_CHAIN: z.string().min(1).optional(),
+  SYNTHGUARD_C2PA_PRIVATE_KEY: z.string().min(1).optional(),
+  SYNTHGUARD_C2PA_TRUST_ANCHORS: z.string().min(1).optional(),
 });
 
 export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
@@ -40,6 +49,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     throw new Error(`Invalid configuration in the environment: ${issues}`);
   }
   const e = parsed.data;
+  if ((e.SYNTHGUARD_C2PA_CERT_CHAIN === undefined) !== (e.SYNTHGUARD_C2PA_PRIVATE_KEY === undefined)) {
+    throw new Error(
+      'Invalid configuration in the environment: set SYNTHGUARD_C2PA_CERT_CHAIN and SYNTHGUARD_C2PA_PRIVATE_KEY together.',
+    );
+  }
   return {
     dataDir: resolve(e.SYNTHGUARD_DATA),
     databaseUrl: e.DATABASE_URL,
@@ -49,5 +63,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SYNTHGUARD_SHUTDOWN_TIMEOUT_MS,
     signatureAlgorithm: e.SYNTHGUARD_SIGNATURE_ALG,
+    c2pa: {
+      certificateChainFile: e.SYNTHGUARD_C2PA_CERT_CHAIN,
+      privateKeyFile: e.SYNTHGUARD_C2PA_PRIVATE_KEY,
+      trustAnchorsFile: e.SYNTHGUARD_C2PA_TRUST_ANCHORS,
+    },
   };
 }

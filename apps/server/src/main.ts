@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     signatureAlgorithm: config.signatureAlgorithm,
+    c2pa: config.c2pa,
   });
   if (runtime.adminCredentialCreated !== undefined) {
     log.warn(
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     {
       store: runtime.store,
       keyring: runtime.keyring,
+      c2pa: runtime.c2pa,
       clock: runtime.clock,
       metrics: new Metrics(),
       maxUploadBytes: config.maxUploadBytes,

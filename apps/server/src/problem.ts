@@ -1,4 +1,5 @@
 import type { Problem } from '@synthguard/contract';
+import type { C2paErrorCode } from '@synthguard/c2pa';
 import type { EngineErrorCode } from '@synthguard/engine';
 import type { FormatErrorCode } from '@synthguard/formats';
 import type { LabelErrorCode } from '@synthguard/labels';
@@ -14,7 +15,8 @@ export type HttpErrorCode =
   | 'server.shutting_down'
   | 'internal';
 
-export type ErrorCode = FormatErrorCode | LabelErrorCode | EngineErrorCode | StoreErrorCode | HttpErrorCode;
+export type ErrorCode =
+  FormatErrorCode | LabelErrorCode | C2paErrorCode | EngineErrorCode | StoreErrorCode | HttpErrorCode;
 
 /**
  * The one table from stable error codes to HTTP status. Typed as a complete record, so a new
@@ -35,6 +37,11 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   'label.no_slot': 415,
   'label.invalid_key': 422,
   'label.invalid_security_data': 422,
+  'c2pa.unsupported_format': 415,
+  'c2pa.corrupt': 422,
+  'c2pa.duplicate_store': 422,
+  'c2pa.too_large': 422,
+  'c2pa.bad_signer': 500,
   'tenant.invalid_uscc': 422,
   'tenant.invalid_provider_code': 422,
   'tenant.exists': 409,

@@ -54,6 +54,7 @@ describe('POST /v1/verify', () => {
         keyProvider: t.tenant.providerCode,
       },
       propagator: { status: 'absent' },
+      c2pa: { present: true, state: 'trusted', failures: [], produceId },
     });
   });
 

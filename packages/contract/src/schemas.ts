@@ -173,6 +173,15 @@ export const VerificationStatus = z.enum([
   'key_mismatch',
 ]);
 
+export const C2paReport = z.object({
+  present: z.boolean(),
+  state: z.enum(['trusted', 'valid', 'invalid']).optional(),
+  failures: z.array(z.string()).describe('C2PA 2.x status codes of failed checks'),
+  digitalSourceType: z.string().optional(),
+  produceId: z.string().optional().describe('The GB 45438 ProduceID bound into the manifest'),
+  claimGenerator: z.string().optional(),
+});
+
 export const Verification = z.object({
   format: z.string(),
   mediaType: z.string(),
@@ -184,6 +193,7 @@ export const Verification = z.object({
     .nullable(),
   producer: SignatureReport,
   propagator: SignatureReport,
+  c2pa: C2paReport.nullable().describe('The C2PA manifest; null for formats without a C2PA embedding'),
 });
 
 export const VerdictWording = z.object({
@@ -193,7 +203,7 @@ export const VerdictWording = z.object({
 });
 
 export const Evidence = z.object({
-  kind: z.enum(['implicit_label', 'unreadable_label', 'declaration', 'digital_source_type']),
+  kind: z.enum(['implicit_label', 'unreadable_label', 'declaration', 'digital_source_type', 'c2pa']),
   trusted: z.boolean().optional(),
   reason: z.string().optional(),
   status: VerificationStatus.optional(),
@@ -201,6 +211,7 @@ export const Evidence = z.object({
   message: z.string().optional(),
   value: z.string().optional(),
   label: AigcLabel.optional(),
+  c2pa: C2paReport.optional(),
 });
 
 export const Detection = z.object({
@@ -228,6 +239,12 @@ export const SigningKeyRotate = z
 
 export const PublishedSigningKeys = z.object({
   keys: z.array(SigningKey.omit({ tenantId: true })),
+  c2pa: z
+    .object({
+      trustAnchorsPem: z.string().describe('Roots the C2PA manifests of this installation chain to'),
+      development: z.boolean().describe('True for the generated development chain, trusted nowhere else'),
+    })
+    .optional(),
 });
 
 /** RFC 9457 problem details, with the stable error code as an extension member. */

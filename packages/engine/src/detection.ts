@@ -10,18 +10,14 @@
  * - "2" (may be AI-generated, Art. 6(2)): no such label, but the uploader declared the content
  *   as generated.
  * - "3" (suspected, Art. 6(3)): other traces: a label that is malformed, forged or whose content
- *   changed after signing; an IPTC DigitalSourceType saying a trained model made it. (C2PA
- *   manifests and invisible watermarks join this list when those engines land.)
+ *   changed after signing; a C2PA manifest or an IPTC DigitalSourceType saying a trained model
+ *   made it. (Invisible watermarks join this list when that engine lands.)
  * - none: no trace found.
  */
 import { detectFormat } from '@synthguard/formats';
-import {
-  type LabelKind,
-  TRAINED_ALGORITHMIC_MEDIA,
-  canCarryLabel,
-  readDigitalSourceTypes,
-} from '@synthguard/labels';
+import { type LabelKind, canCarryLabel, readDigitalSourceTypes } from '@synthguard/labels';
 import { isAppError } from '@synthguard/core';
+import { type C2paReport, isAiSourceType } from './provenance.js';
 import { type KeyDirectory, type Verification, verifyContent } from './verification.js';
 
 export type Verdict = LabelKind;
@@ -61,7 +57,8 @@ export type Evidence =
     }
   | { readonly kind: 'unreadable_label'; readonly code: string; readonly message: string }
   | { readonly kind: 'declaration' }
-  | { readonly kind: 'digital_source_type'; readonly value: string };
+  | { readonly kind: 'digital_source_type'; readonly value: string }
+  | { readonly kind: 'c2pa'; readonly report: C2paReport };
 
 export interface Detection {
   readonly format: string;
@@ -74,6 +71,8 @@ export interface DetectOptions {
   /** The uploader declared the content AI-generated (Measures Art. 10). */
   readonly declared?: boolean | undefined;
   readonly keys: KeyDirectory;
+  /** PEM roots for C2PA manifests. */
+  readonly c2paTrustAnchorsPem?: string | undefined;
 }
 
 function labelEvidence(v: Verification): Evidence & { kind: 'implicit_label' } {
@@ -119,7 +118,10 @@ export async function detectContent(file: Uint8Array, options: DetectOptions): P
 
   if (canCarryLabel(handler)) {
     try {
-      const v = await verifyContent(file, options.keys);
+      const v = await verifyContent(file, options.keys, { c2paTrustAnchorsPem: options.c2paTrustAnchorsPem });
+      if (v.c2pa?.present === true && isAiSourceType(v.c2pa.digitalSourceType)) {
+        evidence.push({ kind: 'c2pa', report: v.c2pa });
+      }
       if (v.label !== undefined) {
         const e = labelEvidence(v);
         evidence.push(e);
@@ -143,11 +145,7 @@ export async function detectContent(file: Uint8Array, options: DetectOptions): P
     try {
       const packet = handler.xmp.readXmp(file);
       for (const value of packet === undefined ? [] : readDigitalSourceTypes(packet)) {
-        if (
-          value === TRAINED_ALGORITHMIC_MEDIA ||
-          value.endsWith('/trainedAlgorithmicMedia') ||
-          value.endsWith('/compositeWithTrainedAlgorithmicMedia')
-        ) {
+        if (isAiSourceType(value)) {
           evidence.push({ kind: 'digital_source_type', value });
         }
       }

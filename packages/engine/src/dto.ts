@@ -86,6 +86,7 @@ export function verificationDto(v: engine.Verification): Verification {
         : { fields: v.label.fields, form: v.label.form, problems: [...v.label.problems] },
     producer: reportDto(v.producer),
     propagator: reportDto(v.propagator),
+    c2pa: v.c2pa === undefined ? null : { ...v.c2pa, failures: [...v.c2pa.failures] },
   };
 }
 
@@ -110,6 +111,12 @@ export function detectionDto(d: Detection): DetectionDto {
           return { kind: e.kind };
         case 'digital_source_type':
           return { kind: e.kind, value: e.value };
+        case 'c2pa':
+          return {
+            kind: e.kind,
+            ...(e.report.digitalSourceType === undefined ? {} : { value: e.report.digitalSourceType }),
+            c2pa: { ...e.report, failures: [...e.report.failures] },
+          };
       }
     }),
   };

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixedClock, isAppError, sha256Hex, usccCheckCharacter } from '@synthguard/core';
+import { createDevelopmentChain, signManifest } from '@synthguard/c2pa';
 import { handlerById } from '@synthguard/formats';
 import { writeImplicitLabel } from '@synthguard/labels';
 import { type Store, openStore } from '@synthguard/store';
@@ -13,6 +14,7 @@ import {
   createTenant,
   detectContent,
   directoryVault,
+  identityFromPem,
   inspectContent,
   labelContent,
   localOperator,
@@ -239,5 +241,55 @@ describe('keyring on disk', () => {
     const fresh = createKeyring(store, memoryVault(), { clock });
     const [a, b] = await Promise.all([fresh.activeKey(t.id), fresh.activeKey(t.id)]);
     expect(a.kid).toBe(b.kid);
+  });
+});
+
+describe('C2PA beside the label', () => {
+  const chain = createDevelopmentChain();
+  const identity = identityFromPem(
+    chain.leafCertificatePem,
+    chain.leafPrivateKeyPem,
+    chain.rootCertificatePem,
+    true,
+  );
+
+  it('writes a manifest after the signed label: both verify; one changed byte breaks both', async () => {
+    const t = await tenant();
+    const c2paCtx = { ...ctx, c2pa: identity };
+    const out = await labelContent(c2paCtx, localOperator, { file: jpeg, tenantId: t.id });
+    expect(out.c2pa).toBe(true);
+    const v = await verifyContent(out.file, ctx.keyring, { c2paTrustAnchorsPem: identity.trustAnchorsPem });
+    expect(v.status).toBe('valid');
+    expect(v.c2pa).toMatchObject({
+      present: true,
+      state: 'trusted',
+      failures: [],
+      produceId: out.record.produceId,
+      digitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia',
+    });
+    const changed = out.file.slice();
+    changed[changed.length - 20]! ^= 0x04;
+    const bad = await verifyContent(changed, ctx.keyring, { c2paTrustAnchorsPem: identity.trustAnchorsPem });
+    expect(bad.status).toBe('content_changed');
+    expect(bad.c2pa).toMatchObject({ state: 'invalid', failures: ['assertion.dataHash.mismatch'] });
+  });
+
+  it('formats without a C2PA embedding get the label only', async () => {
+    const t = await tenant();
+    const gif = new Uint8Array(
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+        .gif()
+        .toBuffer(),
+    );
+    const out = await labelContent({ ...ctx, c2pa: identity }, localOperator, { file: gif, tenantId: t.id });
+    expect(out.c2pa).toBe(false);
+    expect((await verifyContent(out.file, ctx.keyring)).c2pa).toBeUndefined();
+  });
+
+  it('a C2PA manifest saying trainedAlgorithmicMedia, without a GB 45438 label, is verdict "3"', async () => {
+    const only = signManifest(png, 'png', { signer: identity.signer });
+    const d = await detectContent(only, { keys: ctx.keyring, c2paTrustAnchorsPem: identity.trustAnchorsPem });
+    expect(d.verdict).toBe('3');
+    expect(d.evidence).toEqual([expect.objectContaining({ kind: 'c2pa' })]);
   });
 });

@@ -6,12 +6,14 @@ import {
   type LabelVerification,
   type SigningKey,
   canCarryLabel,
+  encodeAigcLabel,
   verifyImplicitLabel,
   writeSignedLabel,
 } from '@synthguard/labels';
 import type { ContentRecord, Store, Tenant } from '@synthguard/store';
 import { EngineError } from './errors.js';
 import { type Principal, authorize, resolveTenantId } from './principal.js';
+import { type C2paIdentity, addManifest, integrityOptionsFor } from './provenance.js';
 import type { Keyring } from './signing-keys.js';
 import { requireTenant } from './tenants.js';
 
@@ -20,6 +22,8 @@ export interface LabelingContext {
   readonly store: Store;
   readonly keyring: Keyring;
   readonly clock: Clock;
+  /** The installation's C2PA signing identity; without it no manifest is written. */
+  readonly c2pa?: C2paIdentity | undefined;
 }
 
 export interface LabelRequest {
@@ -43,6 +47,8 @@ export interface LabelOutcome {
   readonly handler: FormatHandler;
   /** The label the file carried before, when this was a relabel. */
   readonly previousLabel: AigcLabel | undefined;
+  /** A C2PA manifest was added. */
+  readonly c2pa: boolean;
 }
 
 /** The format of an upload, checked against what the caller declared. */
@@ -116,6 +122,8 @@ export interface AppliedLabel {
   readonly handler: FormatHandler;
   readonly label: AigcLabel;
   readonly previousLabel: AigcLabel | undefined;
+  /** A C2PA manifest was added (JPEG, PNG, WebP, WAV, MP3, MP4 without a manifest of their own). */
+  readonly c2pa: boolean;
 }
 
 /**
@@ -127,12 +135,17 @@ export function applyLabel(
   file: Uint8Array,
   label: AigcLabel,
   key: SigningKey,
-  options: { declaredMediaType?: string | undefined; relabel?: boolean | undefined } = {},
+  options: {
+    declaredMediaType?: string | undefined;
+    relabel?: boolean | undefined;
+    c2pa?: C2paIdentity | undefined;
+  } = {},
 ): AppliedLabel {
   const handler = detectUpload(file, options.declaredMediaType);
   // Reading walks and validates the whole file (the carrier contract in @synthguard/formats); a
   // label that cannot be read at all (bad JSON, two labels) is an error here, never overwritten.
-  const existing = verifyImplicitLabel(handler, file);
+  const integrity = integrityOptionsFor(handler.id);
+  const existing = verifyImplicitLabel(handler, file, integrity);
   if (existing !== undefined) {
     refuseForged(existing);
     if (options.relabel !== true) {
@@ -150,8 +163,22 @@ export function applyLabel(
   }
   // writeImplicitLabel (inside) re-reads its output through the handler (a full walk of the new
   // file) and fails unless exactly this label comes back, so nothing records a bad file.
-  const signed = writeSignedLabel(handler, file, label, key);
-  return { file: signed.file, handler, label: signed.label, previousLabel: existing?.label.label };
+  const signed = writeSignedLabel(handler, file, label, key, integrity);
+  // The manifest last, so its hard binding covers the label.
+  const manifest = addManifest(
+    signed.file,
+    handler.id,
+    options.c2pa,
+    signed.label.ProduceID,
+    encodeAigcLabel(signed.label),
+  );
+  return {
+    file: manifest.file,
+    handler,
+    label: signed.label,
+    previousLabel: existing?.label.label,
+    c2pa: manifest.written,
+  };
 }
 
 /** Records an applied label as the tenant's content record. */
@@ -211,7 +238,14 @@ export async function labelContent(
   const applied = applyLabel(req.file, label, key, {
     declaredMediaType: req.declaredMediaType,
     relabel: req.relabel,
+    c2pa: ctx.c2pa,
   });
   const record = await recordLabel(ctx, principal, tenant, req.file, applied, key.kid);
-  return { file: applied.file, record, handler: applied.handler, previousLabel: applied.previousLabel };
+  return {
+    file: applied.file,
+    record,
+    handler: applied.handler,
+    previousLabel: applied.previousLabel,
+    c2pa: applied.c2pa,
+  };
 }

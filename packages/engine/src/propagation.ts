@@ -9,6 +9,7 @@ import { type AigcLabel, verifyImplicitLabel, writePropagatedLabel } from '@synt
 import type { ContentRecord } from '@synthguard/store';
 import { EngineError } from './errors.js';
 import { type LabelingContext, detectUpload, refuseForged } from './labeling.js';
+import { integrityOptionsFor } from './provenance.js';
 import { type Principal, authorize, resolveTenantId } from './principal.js';
 import { requireTenant } from './tenants.js';
 
@@ -40,7 +41,8 @@ export async function propagateContent(
   authorize(principal, 'labels:write');
   const tenant = await requireTenant(store, resolveTenantId(principal, req.tenantId));
   const handler = detectUpload(req.file, req.declaredMediaType);
-  const existing = verifyImplicitLabel(handler, req.file);
+  const integrity = integrityOptionsFor(handler.id);
+  const existing = verifyImplicitLabel(handler, req.file, integrity);
   if (existing === undefined) {
     throw new EngineError(
       'content.not_labeled',
@@ -55,6 +57,7 @@ export async function propagateContent(
     req.file,
     { ContentPropagator: propagatorCode(tenant.providerCode), PropagateID: propagateId },
     key,
+    integrity,
   );
   const record = await store.contentRecords.create({
     produceId: propagateId,

@@ -11,6 +11,7 @@ import {
   parseProviderCode,
   verifyImplicitLabel,
 } from '@synthguard/labels';
+import { type C2paReport, c2paReport, integrityOptionsFor } from './provenance.js';
 import type { PublishedKey } from './signing-keys.js';
 
 /** Where verification looks up who owns a key id: this installation's keyring, or a published list. */
@@ -66,6 +67,13 @@ export interface Verification {
     | undefined;
   readonly producer: SignatureReport;
   readonly propagator: SignatureReport;
+  /** The file's C2PA manifest, for the formats that carry one (undefined for the others). */
+  readonly c2pa: C2paReport | undefined;
+}
+
+export interface VerifyOptions {
+  /** PEM roots for C2PA manifests (this installation's development root, configured anchors). */
+  readonly c2paTrustAnchorsPem?: string | undefined;
 }
 
 function usccOf(code: string): string | undefined {
@@ -111,15 +119,22 @@ function statusOf(producer: SignatureReport): VerificationStatus {
 }
 
 /** Verifies a file's implicit label and its signatures against `keys`. Throws for unreadable files. */
-export async function verifyContent(file: Uint8Array, keys: KeyDirectory): Promise<Verification> {
+export async function verifyContent(
+  file: Uint8Array,
+  keys: KeyDirectory,
+  options: VerifyOptions = {},
+): Promise<Verification> {
   const handler = detectFormat(file);
   if (!canCarryLabel(handler)) handler.validate(file);
-  const found = canCarryLabel(handler) ? verifyImplicitLabel(handler, file) : undefined;
+  const found = canCarryLabel(handler)
+    ? verifyImplicitLabel(handler, file, integrityOptionsFor(handler.id))
+    : undefined;
   const base = {
     format: handler.id,
     mediaType: handler.mediaType,
     bytes: file.length,
     sha256: sha256Hex(file),
+    c2pa: c2paReport(file, handler.id, options.c2paTrustAnchorsPem),
   };
   if (found === undefined) {
     return {

@@ -9,6 +9,12 @@ export type WorkerRequest =
       readonly label: Record<string, string>;
       readonly keyPem: string;
       readonly relabel: boolean;
+      /** The installation's C2PA chain and key (PEM), to add a manifest where the format takes one. */
+      readonly c2pa: {
+        readonly chainPem: string;
+        readonly keyPem: string;
+        readonly anchorsPem: string;
+      } | null;
     }
   | { readonly kind: 'detect'; readonly path: string; readonly declared: boolean; readonly keys: unknown }
   | { readonly kind: 'verify'; readonly path: string; readonly keys: unknown };
@@ -23,6 +29,7 @@ export type WorkerResponse =
       readonly previousLabel: Record<string, string> | null;
       readonly inputSha256: string;
       readonly inputBytes: number;
+      readonly c2pa: boolean;
     }
   | { readonly ok: true; readonly kind: 'detect'; readonly detection: Detection }
   | { readonly ok: true; readonly kind: 'verify'; readonly verification: Verification }

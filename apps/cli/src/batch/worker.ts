@@ -7,7 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { isAppError, sha256Hex } from '@synthguard/core';
 import {
+  type C2paIdentity,
   applyLabel,
+  identityFromPem,
   detectContent,
   detectionDto,
   publishedKeyDirectory,
@@ -18,6 +20,21 @@ import { type AigcLabel, type SigningKey, signingKeyFromPem } from '@synthguard/
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 const keys = new Map<string, SigningKey>();
+let c2paIdentity: { pem: string; identity: C2paIdentity } | undefined;
+
+function c2paFrom(pems: { chainPem: string; keyPem: string; anchorsPem: string }): C2paIdentity {
+  const pem = pems.chainPem + pems.keyPem;
+  if (c2paIdentity?.pem !== pem) {
+    c2paIdentity = { pem, identity: identityFromPem(pems.chainPem, pems.keyPem, pems.anchorsPem, false) };
+  }
+  return c2paIdentity.identity;
+}
+
+/** C2PA roots published with the key list (the `c2pa` member of the well-known document). */
+function anchorsOf(doc: unknown): string | undefined {
+  const c2pa = (doc as { c2pa?: { trustAnchorsPem?: unknown } } | null)?.c2pa;
+  return typeof c2pa?.trustAnchorsPem === 'string' ? c2pa.trustAnchorsPem : undefined;
+}
 
 function keyFrom(pem: string): SigningKey {
   let key = keys.get(pem);
@@ -34,6 +51,7 @@ async function handle(req: WorkerRequest): Promise<{ response: WorkerResponse; t
     case 'label': {
       const applied = applyLabel(file, req.label as unknown as AigcLabel, keyFrom(req.keyPem), {
         relabel: req.relabel,
+        c2pa: req.c2pa === null ? undefined : c2paFrom(req.c2pa),
       });
       const out = applied.file;
       return {
@@ -46,6 +64,7 @@ async function handle(req: WorkerRequest): Promise<{ response: WorkerResponse; t
           previousLabel: applied.previousLabel === undefined ? null : { ...applied.previousLabel },
           inputSha256: sha256Hex(file),
           inputBytes: file.length,
+          c2pa: applied.c2pa,
         },
         transfer:
           out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? [out.buffer as ArrayBuffer] : [],
@@ -55,11 +74,14 @@ async function handle(req: WorkerRequest): Promise<{ response: WorkerResponse; t
       const detection = await detectContent(file, {
         keys: publishedKeyDirectory(req.keys),
         declared: req.declared,
+        c2paTrustAnchorsPem: anchorsOf(req.keys),
       });
       return { response: { ok: true, kind: 'detect', detection: detectionDto(detection) }, transfer: [] };
     }
     case 'verify': {
-      const verification = await verifyContent(file, publishedKeyDirectory(req.keys));
+      const verification = await verifyContent(file, publishedKeyDirectory(req.keys), {
+        c2paTrustAnchorsPem: anchorsOf(req.keys),
+      });
       return {
         response: { ok: true, kind: 'verify', verification: verificationDto(verification) },
         transfer: [],

@@ -257,6 +257,11 @@ async function labelBatch(
           label: { ...newLabel(tenant, opts.service, rt.clock) },
           keyPem,
           relabel: opts.relabel === true,
+          c2pa: {
+            chainPem: rt.c2pa.certificateChainPem,
+            keyPem: rt.c2pa.privateKeyPem,
+            anchorsPem: rt.c2pa.trustAnchorsPem,
+          },
         }));
         const relOf = new Map(files.map((f) => [f.path, f.rel]));
         await runPool(
@@ -280,6 +285,7 @@ async function labelBatch(
                   handler,
                   label: res.label as unknown as AigcLabel,
                   previousLabel: (res.previousLabel ?? undefined) as AigcLabel | undefined,
+                  c2pa: res.c2pa,
                 },
                 key.kid,
               );

@@ -35,7 +35,9 @@ export function provenanceRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       authorize(principalOf(req), 'content:read');
       const upload = await uploadedFile(req);
-      return verificationDto(await verifyContent(upload.bytes, ctx.keyring));
+      return verificationDto(
+        await verifyContent(upload.bytes, ctx.keyring, { c2paTrustAnchorsPem: ctx.c2pa.trustAnchorsPem }),
+      );
     },
   );
 
@@ -61,6 +63,7 @@ export function provenanceRoutes(app: FastifyInstance, ctx: AppContext): void {
       const detection = await detectContent(upload.bytes, {
         keys: ctx.keyring,
         declared: req.query.declared === 'true',
+        c2paTrustAnchorsPem: ctx.c2pa.trustAnchorsPem,
       });
       ctx.metrics.detections.inc({ verdict: detection.verdict ?? 'none' });
       return detectionDto(detection);

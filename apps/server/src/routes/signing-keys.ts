@@ -30,7 +30,10 @@ export function signingKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
         return rest;
       });
       void reply.header('cache-control', 'public, max-age=300');
-      return { keys };
+      return {
+        keys,
+        c2pa: { trustAnchorsPem: ctx.c2pa.trustAnchorsPem, development: ctx.c2pa.development },
+      };
     },
   );
 

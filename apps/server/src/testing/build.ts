@@ -1,5 +1,14 @@
 import { type Clock, systemClock } from '@synthguard/core';
-import { type Keyring, createKeyring, createTenant, issueApiKey, memoryVault } from '@synthguard/engine';
+import { createDevelopmentChain } from '@synthguard/c2pa';
+import {
+  type C2paIdentity,
+  type Keyring,
+  createKeyring,
+  createTenant,
+  identityFromPem,
+  issueApiKey,
+  memoryVault,
+} from '@synthguard/engine';
 import { type Store, type Tenant, openStore } from '@synthguard/store';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
@@ -10,6 +19,7 @@ export interface TestApp {
   app: FastifyInstance;
   store: Store;
   keyring: Keyring;
+  c2pa: C2paIdentity;
   tenant: Tenant;
   admin: string;
   operator: string;
@@ -20,9 +30,17 @@ export async function buildTestApp(opts: { maxUploadBytes?: number; clock?: Cloc
   const store = await openStore({ driver: 'pglite', dataDir: undefined });
   const clock = opts.clock ?? systemClock;
   const keyring = createKeyring(store, memoryVault(), { clock });
+  const chain = createDevelopmentChain();
+  const c2pa = identityFromPem(
+    chain.leafCertificatePem,
+    chain.leafPrivateKeyPem,
+    chain.rootCertificatePem,
+    true,
+  );
   const app = await buildApp({
     store,
     keyring,
+    c2pa,
     clock,
     metrics: new Metrics(),
     maxUploadBytes: opts.maxUploadBytes ?? 10 * 1024 * 1024,
@@ -42,6 +60,7 @@ export async function buildTestApp(opts: { maxUploadBytes?: number; clock?: Cloc
     app,
     store,
     keyring,
+    c2pa,
     tenant,
     admin,
     operator,

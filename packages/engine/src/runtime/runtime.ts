@@ -3,6 +3,7 @@ import { type Clock, isAppError, systemClock } from '@synthguard/core';
 import { type Store, openStore } from '@synthguard/store';
 import type { SignatureAlgorithm } from '@synthguard/labels';
 import { issueApiKey } from '../keys.js';
+import { type C2paConfig, type C2paIdentity, loadC2paIdentity } from '../provenance.js';
 import { type Keyring, createKeyring, directoryVault } from '../signing-keys.js';
 import { EngineError } from '../errors.js';
 import { ensureDataDir, writeSecretFile } from './data-dir.js';
@@ -15,6 +16,8 @@ export interface RuntimeConfig {
   readonly clock?: Clock;
   /** Algorithm of signing keys created on first use (default Ed25519). */
   readonly signatureAlgorithm?: SignatureAlgorithm | undefined;
+  /** C2PA signing chain; default: the development chain in `<dataDir>/c2pa/`. */
+  readonly c2pa?: C2paConfig | undefined;
 }
 
 /** Private label signing keys live here, inside the data directory (mode 0700, files 0600). */
@@ -23,6 +26,8 @@ export const SIGNING_KEYS_DIR = 'signing-keys';
 export interface Runtime {
   readonly store: Store;
   readonly keyring: Keyring;
+  /** The installation's C2PA signing identity. */
+  readonly c2pa: C2paIdentity;
   readonly dataDir: string;
   readonly clock: Clock;
   /** Set when this start created the first admin credential. */
@@ -73,9 +78,17 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     clock,
     ...(config.signatureAlgorithm === undefined ? {} : { defaultAlgorithm: config.signatureAlgorithm }),
   });
+  let c2pa: C2paIdentity;
+  try {
+    c2pa = await loadC2paIdentity(config.dataDir, config.c2pa);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   return {
     store,
     keyring,
+    c2pa,
     dataDir: config.dataDir,
     clock,
     adminCredentialCreated,
