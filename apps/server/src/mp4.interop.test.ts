@@ -97,6 +97,18 @@ function mediaDataOffset(lines: readonly string[]): number {
   return Number(line!.slice(MEDIA_DATA_OFFSET.length));
 }
 
+/** Top-level boxes (32-bit sizes; ffmpeg's small test files need no more). */
+function topLevelBoxes(file: Buffer): { type: string; size: number }[] {
+  const out: { type: string; size: number }[] = [];
+  for (let at = 0; at + 8 <= file.length;) {
+    const size = file.readUInt32BE(at);
+    out.push({ type: file.toString('latin1', at + 4, at + 8), size });
+    if (size < 8) break;
+    at += size;
+  }
+  return out;
+}
+
 function box(type: string, ...parts: Uint8Array[]): Buffer {
   const payload = Buffer.concat(parts);
   const header = Buffer.alloc(8);
@@ -166,13 +178,19 @@ describe.runIf(enabled)('ffprobe, exiftool and ffmpeg read labeled MP4/MOV', () 
     for (const [k, v] of Object.entries(before)) expect(after[k], `tag ${k}`).toBe(v);
 
     // exiftool: Keys:AIGC with the same value; every tag it saw before, unchanged; the media
-    // data moved by exactly the moov's growth when the moov comes first.
+    // data moved by exactly what was inserted before it: the moov's growth when the moov comes
+    // first, plus the C2PA manifest box (a top-level uuid box right after ftyp).
     const exBefore = exifLines(inPath);
     const exAfter = exifLines(out);
     expect(exAfter.filter((l) => l.startsWith('[Keys] AIGC:'))).toEqual([`[Keys] AIGC: ${tag!}`]);
     const growth = res.rawPayload.length - input.length;
     expect(growth).toBeGreaterThan(0);
-    expect(mediaDataOffset(exAfter)).toBe(mediaDataOffset(exBefore) + (moovFirst ? growth : 0));
+    const c2pa = topLevelBoxes(res.rawPayload).find((b) => b.type === 'uuid');
+    expect(c2pa, 'the C2PA manifest box').toBeDefined();
+    const moovGrowth = growth - c2pa!.size;
+    expect(mediaDataOffset(exAfter)).toBe(
+      mediaDataOffset(exBefore) + c2pa!.size + (moovFirst ? moovGrowth : 0),
+    );
     const layout = (l: string) => !l.startsWith(MEDIA_DATA_OFFSET);
     expect(missingLines(exBefore.filter(layout), exAfter.filter(layout))).toEqual([]);
 

@@ -14,7 +14,7 @@
  *   made it. (Invisible watermarks join this list when that engine lands.)
  * - none: no trace found.
  */
-import { detectFormat } from '@synthguard/formats';
+import { type FormatHint, detectFormat } from '@synthguard/formats';
 import { type LabelKind, canCarryLabel, readDigitalSourceTypes } from '@synthguard/labels';
 import { isAppError } from '@synthguard/core';
 import { type C2paReport, isAiSourceType } from './provenance.js';
@@ -73,6 +73,8 @@ export interface DetectOptions {
   readonly keys: KeyDirectory;
   /** PEM roots for C2PA manifests. */
   readonly c2paTrustAnchorsPem?: string | undefined;
+  /** Media type or file name, for formats without magic bytes (Markdown). */
+  readonly hint?: FormatHint | undefined;
 }
 
 function labelEvidence(v: Verification): Evidence & { kind: 'implicit_label' } {
@@ -112,13 +114,16 @@ function labelEvidence(v: Verification): Evidence & { kind: 'implicit_label' } {
 
 /** Detects AI-generation traces in a file. Throws FormatError for files we cannot parse at all. */
 export async function detectContent(file: Uint8Array, options: DetectOptions): Promise<Detection> {
-  const handler = detectFormat(file);
+  const handler = detectFormat(file, options.hint);
   const evidence: Evidence[] = [];
   let verdict: Verdict | null = null;
 
   if (canCarryLabel(handler)) {
     try {
-      const v = await verifyContent(file, options.keys, { c2paTrustAnchorsPem: options.c2paTrustAnchorsPem });
+      const v = await verifyContent(file, options.keys, {
+        c2paTrustAnchorsPem: options.c2paTrustAnchorsPem,
+        hint: options.hint,
+      });
       if (v.c2pa?.present === true && isAiSourceType(v.c2pa.digitalSourceType)) {
         evidence.push({ kind: 'c2pa', report: v.c2pa });
       }

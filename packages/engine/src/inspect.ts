@@ -1,5 +1,5 @@
 import { sha256Hex } from '@synthguard/core';
-import { detectFormat } from '@synthguard/formats';
+import { type FormatHint, detectFormat } from '@synthguard/formats';
 import { type AigcLabel, canCarryLabel, readImplicitLabel } from '@synthguard/labels';
 
 export interface Inspection {
@@ -15,8 +15,8 @@ export interface Inspection {
 }
 
 /** What a file is and which implicit label it carries. Read-only; validates the structure first. */
-export function inspectContent(file: Uint8Array): Inspection {
-  const handler = detectFormat(file);
+export function inspectContent(file: Uint8Array, hint: FormatHint = {}): Inspection {
+  const handler = detectFormat(file, hint);
   // Reading the label walks and validates the whole file (the carrier contract); a handler
   // without a label carrier is validated on its own.
   if (!canCarryLabel(handler)) handler.validate(file);

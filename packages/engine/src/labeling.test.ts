@@ -293,3 +293,17 @@ describe('C2PA beside the label', () => {
     expect(d.evidence).toEqual([expect.objectContaining({ kind: 'c2pa' })]);
   });
 });
+
+describe('formats without magic bytes', () => {
+  it('labels a Markdown file found by its name, and verifies it', async () => {
+    const t = await tenant();
+    const md = new TextEncoder().encode('# 生成的文章\n\n正文。\n');
+    expect(await codeOf(labelContent(ctx, localOperator, { file: md, tenantId: t.id }))).toBe(
+      'format.unsupported',
+    );
+    const out = await labelContent(ctx, localOperator, { file: md, tenantId: t.id, fileName: 'article.md' });
+    expect(new TextDecoder().decode(out.file)).toMatch(/^---\nAIGC: '\{"Label":"1"/);
+    // Once it has front matter, the bytes alone identify it.
+    expect((await verifyContent(out.file, ctx.keyring)).status).toBe('valid');
+  });
+});

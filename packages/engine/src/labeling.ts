@@ -34,6 +34,8 @@ export interface LabelRequest {
   readonly service?: string | undefined;
   /** Media type the caller declared (Content-Type); checked against the bytes when specific. */
   readonly declaredMediaType?: string | undefined;
+  /** The file's name, when known: identifies formats without magic bytes (Markdown). */
+  readonly fileName?: string | undefined;
   /**
    * Replace a label the file already carries (recorded as the previous label). Without it, a
    * labeled file is refused with content.already_labeled. A forged label is never replaced.
@@ -52,8 +54,12 @@ export interface LabelOutcome {
 }
 
 /** The format of an upload, checked against what the caller declared. */
-export function detectUpload(file: Uint8Array, declaredMediaType: string | undefined): FormatHandler {
-  const handler = detectFormat(file);
+export function detectUpload(
+  file: Uint8Array,
+  declaredMediaType: string | undefined,
+  fileName?: string,
+): FormatHandler {
+  const handler = detectFormat(file, { mediaType: declaredMediaType, fileName });
   if (declaredMediaType !== undefined) {
     const known = handlerByMediaType(declaredMediaType);
     if (known !== undefined && known.id !== handler.id) {
@@ -137,11 +143,12 @@ export function applyLabel(
   key: SigningKey,
   options: {
     declaredMediaType?: string | undefined;
+    fileName?: string | undefined;
     relabel?: boolean | undefined;
     c2pa?: C2paIdentity | undefined;
   } = {},
 ): AppliedLabel {
-  const handler = detectUpload(file, options.declaredMediaType);
+  const handler = detectUpload(file, options.declaredMediaType, options.fileName);
   // Reading walks and validates the whole file (the carrier contract in @synthguard/formats); a
   // label that cannot be read at all (bad JSON, two labels) is an error here, never overwritten.
   const integrity = integrityOptionsFor(handler.id);
@@ -237,6 +244,7 @@ export async function labelContent(
   const key = await ctx.keyring.activeKey(tenant.id);
   const applied = applyLabel(req.file, label, key, {
     declaredMediaType: req.declaredMediaType,
+    fileName: req.fileName,
     relabel: req.relabel,
     c2pa: ctx.c2pa,
   });

@@ -17,6 +17,7 @@ export interface PropagateRequest {
   readonly file: Uint8Array;
   readonly tenantId?: string | undefined;
   readonly declaredMediaType?: string | undefined;
+  readonly fileName?: string | undefined;
 }
 
 export interface PropagateOutcome {
@@ -40,7 +41,7 @@ export async function propagateContent(
   const { store, clock } = ctx;
   authorize(principal, 'labels:write');
   const tenant = await requireTenant(store, resolveTenantId(principal, req.tenantId));
-  const handler = detectUpload(req.file, req.declaredMediaType);
+  const handler = detectUpload(req.file, req.declaredMediaType, req.fileName);
   const integrity = integrityOptionsFor(handler.id);
   const existing = verifyImplicitLabel(handler, req.file, integrity);
   if (existing === undefined) {

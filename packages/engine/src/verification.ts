@@ -3,7 +3,7 @@
  * content unchanged since signing, and whose key signed it. Read-only; anyone may call it.
  */
 import { sha256Hex } from '@synthguard/core';
-import { detectFormat } from '@synthguard/formats';
+import { type FormatHint, detectFormat } from '@synthguard/formats';
 import {
   type AigcLabel,
   type SignatureCheck,
@@ -74,6 +74,8 @@ export interface Verification {
 export interface VerifyOptions {
   /** PEM roots for C2PA manifests (this installation's development root, configured anchors). */
   readonly c2paTrustAnchorsPem?: string | undefined;
+  /** Media type or file name, for formats without magic bytes (Markdown). */
+  readonly hint?: FormatHint | undefined;
 }
 
 function usccOf(code: string): string | undefined {
@@ -124,7 +126,7 @@ export async function verifyContent(
   keys: KeyDirectory,
   options: VerifyOptions = {},
 ): Promise<Verification> {
-  const handler = detectFormat(file);
+  const handler = detectFormat(file, options.hint);
   if (!canCarryLabel(handler)) handler.validate(file);
   const found = canCarryLabel(handler)
     ? verifyImplicitLabel(handler, file, integrityOptionsFor(handler.id))

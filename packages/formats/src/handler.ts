@@ -85,6 +85,11 @@ export interface FormatHandler {
   /** File name extensions, lower-case, without the dot: ['jpg', 'jpeg', 'jpe']. */
   readonly extensions: readonly string[];
   readonly modality: Modality;
+  /**
+   * True for formats without magic bytes (Markdown): when no handler sniffs a file, detection
+   * may pick this one by the media type or file name the caller gives.
+   */
+  readonly magicless?: boolean;
   /** Magic-byte check on the first bytes (never throws, never reads out of bounds). */
   sniff(head: Uint8Array): boolean;
   /** Full structural walk of the file; throws FormatError (truncated / corrupt / bad CRC). */

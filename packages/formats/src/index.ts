@@ -9,7 +9,9 @@ export type {
 export { type FormatErrorCode, FormatError } from './errors.js';
 export {
   detectFormat,
+  type FormatHint,
   formatHandlers,
+  handlerByFileName,
   handlerByExtension,
   handlerById,
   handlerByMediaType,

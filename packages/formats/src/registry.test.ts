@@ -81,3 +81,21 @@ describe('format registry', () => {
     );
   });
 });
+
+describe('detection of formats without magic bytes', () => {
+  const plain = new TextEncoder().encode('# Title\n\nGenerated text.\n');
+
+  it('finds Markdown by file name or media type when no handler sniffs the bytes', () => {
+    expect(() => detectFormat(plain)).toThrow(expect.objectContaining({ code: 'format.unsupported' }));
+    expect(detectFormat(plain, { fileName: 'notes/summary.MD' }).id).toBe('markdown');
+    expect(detectFormat(plain, { mediaType: 'text/markdown; charset=utf-8' }).id).toBe('markdown');
+  });
+
+  it('never lets a name override magic bytes or pick a handler that has them', () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(detectFormat(png, { fileName: 'x.md' }).id).toBe('png');
+    expect(() => detectFormat(plain, { fileName: 'x.png' })).toThrow(
+      expect.objectContaining({ code: 'format.unsupported' }),
+    );
+  });
+});

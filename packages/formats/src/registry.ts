@@ -57,13 +57,33 @@ const byId = indexBy((h) => [h.id]);
 const byExtension = indexBy((h) => h.extensions);
 const byMediaType = indexBy((h) => [h.mediaType, ...(h.mediaTypeAliases ?? [])]);
 
-/** The handler whose magic bytes match. Throws FormatError 'format.unsupported'. */
-export function detectFormat(file: Uint8Array): FormatHandler {
+/** What the caller knows about a file besides its bytes (an upload's Content-Type, a file name). */
+export interface FormatHint {
+  readonly mediaType?: string | undefined;
+  readonly fileName?: string | undefined;
+}
+
+/**
+ * The handler whose magic bytes match; failing that, a `magicless` handler (Markdown) named by
+ * the hint's media type or file extension. Throws FormatError 'format.unsupported'.
+ */
+export function detectFormat(file: Uint8Array, hint: FormatHint = {}): FormatHandler {
   for (const h of formatHandlers) if (h.sniff(file)) return h;
+  const byHint =
+    (hint.mediaType === undefined ? undefined : handlerByMediaType(hint.mediaType)) ??
+    (hint.fileName === undefined ? undefined : handlerByFileName(hint.fileName));
+  if (byHint?.magicless === true) return byHint;
   throw formatError(
     'format.unsupported',
     `Unrecognised file format; supported formats: ${formatHandlers.map((h) => h.id).join(', ')}.`,
   );
+}
+
+/** The handler claiming a file name's extension ('notes.md' -> markdown). */
+export function handlerByFileName(fileName: string): FormatHandler | undefined {
+  const base = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
+  const dot = base.lastIndexOf('.');
+  return dot <= 0 ? undefined : handlerByExtension(base.slice(dot + 1));
 }
 
 export function handlerById(id: string): FormatHandler | undefined {

@@ -51,6 +51,7 @@ async function handle(req: WorkerRequest): Promise<{ response: WorkerResponse; t
     case 'label': {
       const applied = applyLabel(file, req.label as unknown as AigcLabel, keyFrom(req.keyPem), {
         relabel: req.relabel,
+        fileName: req.path,
         c2pa: req.c2pa === null ? undefined : c2paFrom(req.c2pa),
       });
       const out = applied.file;
@@ -75,12 +76,14 @@ async function handle(req: WorkerRequest): Promise<{ response: WorkerResponse; t
         keys: publishedKeyDirectory(req.keys),
         declared: req.declared,
         c2paTrustAnchorsPem: anchorsOf(req.keys),
+        hint: { fileName: req.path },
       });
       return { response: { ok: true, kind: 'detect', detection: detectionDto(detection) }, transfer: [] };
     }
     case 'verify': {
       const verification = await verifyContent(file, publishedKeyDirectory(req.keys), {
         c2paTrustAnchorsPem: anchorsOf(req.keys),
+        hint: { fileName: req.path },
       });
       return {
         response: { ok: true, kind: 'verify', verification: verificationDto(verification) },

@@ -16,7 +16,7 @@ export function inspectCommand(program: Command): void {
     .argument('<file>', 'file to inspect')
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
-      const result = inspectContent(await readInput(file));
+      const result = inspectContent(await readInput(file), { fileName: file });
       emit(opts.json === true, { file, ...result }, () => {
         const lines = [
           `${file}: ${result.format} (${result.mediaType}), ${result.bytes} bytes`,

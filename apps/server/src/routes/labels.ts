@@ -61,6 +61,7 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
         tenantId: req.query.tenant,
         service: req.query.service,
         declaredMediaType: upload.declared,
+        fileName: req.query.filename ?? upload.name,
         relabel: req.query.relabel === 'true',
       });
       ctx.metrics.labelsWritten.inc({ format: outcome.handler.id });

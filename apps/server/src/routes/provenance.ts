@@ -36,7 +36,10 @@ export function provenanceRoutes(app: FastifyInstance, ctx: AppContext): void {
       authorize(principalOf(req), 'content:read');
       const upload = await uploadedFile(req);
       return verificationDto(
-        await verifyContent(upload.bytes, ctx.keyring, { c2paTrustAnchorsPem: ctx.c2pa.trustAnchorsPem }),
+        await verifyContent(upload.bytes, ctx.keyring, {
+          c2paTrustAnchorsPem: ctx.c2pa.trustAnchorsPem,
+          hint: { mediaType: upload.declared, fileName: upload.name },
+        }),
       );
     },
   );
@@ -64,6 +67,7 @@ export function provenanceRoutes(app: FastifyInstance, ctx: AppContext): void {
         keys: ctx.keyring,
         declared: req.query.declared === 'true',
         c2paTrustAnchorsPem: ctx.c2pa.trustAnchorsPem,
+        hint: { mediaType: upload.declared, fileName: upload.name },
       });
       ctx.metrics.detections.inc({ verdict: detection.verdict ?? 'none' });
       return detectionDto(detection);
@@ -91,6 +95,7 @@ export function provenanceRoutes(app: FastifyInstance, ctx: AppContext): void {
         file: upload.bytes,
         tenantId: req.query.tenant,
         declaredMediaType: upload.declared,
+        fileName: req.query.filename ?? upload.name,
       });
       const id = outcome.record.produceId;
       const name = downloadName(req.query.filename ?? upload.name, id, outcome.format);

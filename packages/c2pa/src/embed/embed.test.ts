@@ -113,10 +113,14 @@ describe('jpeg placement', () => {
 });
 
 describe('png placement', () => {
-  it('goes right after IHDR with a valid CRC', async () => {
+  it('goes right before the first IDAT (after eXIf, iCCP, text) with a valid CRC', async () => {
     const original = await buildPng();
     const { file, range } = pngEmbedding.insert(original, buildStore(10));
-    expect(range.start).toBe(8 + 25);
+    expect(
+      Buffer.from(file.subarray(range.start + range.length + 4, range.start + range.length + 8)).toString(
+        'latin1',
+      ),
+    ).toBe('IDAT');
     expect(Buffer.from(file.subarray(range.start + 4, range.start + 8)).toString('latin1')).toBe('caBX');
     const { crc32 } = await import('node:zlib');
     const end = range.start + range.length;

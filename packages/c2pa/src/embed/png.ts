@@ -1,6 +1,9 @@
 /**
  * C2PA manifest store in PNG (C2PA 2.x §11.3.2 "PNG"): one ancillary, private, safe-to-copy
- * chunk `caBX` holding the JUMBF store, placed right after IHDR as c2pa-rs `png_io.rs` does.
+ * chunk `caBX` holding the JUMBF store, placed right before the first IDAT. (c2pa-rs `png_io.rs`
+ * puts it right after IHDR; both validate in c2pa-rs. Before IDAT keeps exiftool 12.57 showing a
+ * PNG's EXIF: with the JUMBF box first it stops at "IFD0 pointer references previous JUMBFBox
+ * directory" and hides every EXIF tag.)
  * The data-hash exclusion covers the whole chunk (length, type, data, CRC).
  */
 import { readU32BE, writeU32BE } from '@synthguard/core';
@@ -60,7 +63,12 @@ function insert(file: Uint8Array, store: Uint8Array): { file: Uint8Array; range:
   chunk.set(Buffer.from('caBX', 'latin1'), 4);
   chunk.set(store, 8);
   writeU32BE(chunk, chunk.length - 4, crc32(chunk.subarray(4, chunk.length - 4)));
-  return { file: insertAt(file, ihdr.end, chunk), range: { start: ihdr.end, length: chunk.length } };
+  // Before the first IDAT, after the other ancillary chunks (eXIf, iCCP, iTXt): exiftool 12.57
+  // stops reading a PNG's EXIF when a JUMBF box precedes it ("IFD0 pointer references previous
+  // JUMBFBox directory"). C2PA 2.x §A.3.2 allows the chunk anywhere before IEND.
+  const idat = all.find((c) => c.type === 'IDAT');
+  const at = idat === undefined ? ihdr.end : idat.start;
+  return { file: insertAt(file, at, chunk), range: { start: at, length: chunk.length } };
 }
 
 function remove(file: Uint8Array): Uint8Array {

@@ -14,6 +14,7 @@ export const markdownHandler: FormatHandler = {
   mediaTypeAliases: ['text/x-markdown'],
   extensions: ['md', 'markdown'],
   modality: 'text',
+  magicless: true,
   sniff: opensFrontMatter,
   validate: validateMarkdown,
   aigc: { readAigc: readMarkdownAigc, writeAigc: writeMarkdownAigc },
