@@ -134,8 +134,23 @@ export const PropagateQuery = z
   })
   .strict();
 
+export const VerifyQuery = z
+  .object({
+    filename: z
+      .string()
+      .max(255)
+      .optional()
+      .describe('Name of the file: identifies formats without magic bytes (Markdown)'),
+  })
+  .strict();
+
 export const DetectQuery = z
   .object({
+    filename: z
+      .string()
+      .max(255)
+      .optional()
+      .describe('Name of the file: identifies formats without magic bytes (Markdown)'),
     declared: z
       .enum(['true', 'false'])
       .optional()

@@ -16,7 +16,7 @@
  */
 import { type FormatHint, detectFormat } from '@synthguard/formats';
 import { type LabelKind, canCarryLabel, readDigitalSourceTypes } from '@synthguard/labels';
-import { isAppError } from '@synthguard/core';
+import { type AppError, isAppError } from '@synthguard/core';
 import { type C2paReport, isAiSourceType } from './provenance.js';
 import { type KeyDirectory, type Verification, verifyContent } from './verification.js';
 
@@ -77,30 +77,26 @@ export interface DetectOptions {
   readonly hint?: FormatHint | undefined;
 }
 
-function labelEvidence(v: Verification): Evidence & { kind: 'implicit_label' } {
+/** Why a label is not to be trusted, or undefined when nothing we can check fails. */
+function distrust(v: Verification): string | undefined {
   const problems = v.label?.problems ?? [];
+  if (problems.length > 0) return `malformed label: ${problems.join('; ')}`;
+  switch (v.status) {
+    case 'forged':
+      return 'a signature in the label does not verify (forged or tampered with)';
+    case 'content_changed':
+      return 'content changed after signing';
+    case 'key_mismatch':
+      return 'signed by a key published for another organisation than the label names';
+    default:
+      return undefined;
+  }
+}
+
+function labelEvidence(v: Verification): Evidence & { kind: 'implicit_label' } {
+  const reason = distrust(v);
+  if (reason !== undefined) return { kind: 'implicit_label', verification: v, trusted: false, reason };
   const p = v.producer;
-  if (problems.length > 0)
-    return {
-      kind: 'implicit_label',
-      verification: v,
-      trusted: false,
-      reason: `malformed label: ${problems.join('; ')}`,
-    };
-  if (p.status === 'checked' && !p.signatureValid)
-    return {
-      kind: 'implicit_label',
-      verification: v,
-      trusted: false,
-      reason: 'producer signature does not verify',
-    };
-  if (p.status === 'checked' && !p.contentUnchanged)
-    return {
-      kind: 'implicit_label',
-      verification: v,
-      trusted: false,
-      reason: 'content changed after signing',
-    };
   const how =
     p.status === 'checked'
       ? p.keyKnown
@@ -110,6 +106,11 @@ function labelEvidence(v: Verification): Evidence & { kind: 'implicit_label' } {
         ? 'integrity data in a form this detector cannot check'
         : 'unsigned';
   return { kind: 'implicit_label', verification: v, trusted: true, reason: `well-formed label, ${how}` };
+}
+
+/** Errors that mean "a label is there but cannot be read": traces, not failures. */
+function isUnreadableLabel(err: unknown): err is AppError<string> {
+  return isAppError(err) && (err.code.startsWith('label.') || err.code === 'format.duplicate_metadata');
 }
 
 /** Detects AI-generation traces in a file. Throws FormatError for files we cannot parse at all. */
@@ -134,7 +135,7 @@ export async function detectContent(file: Uint8Array, options: DetectOptions): P
       }
     } catch (err) {
       // A label that cannot even be read (two labels, broken JSON) is a trace, not a verdict of "1".
-      if (!isAppError(err) || !err.code.startsWith('label.')) throw err;
+      if (!isUnreadableLabel(err)) throw err;
       evidence.push({ kind: 'unreadable_label', code: err.code, message: err.message });
     }
   } else {
@@ -155,7 +156,7 @@ export async function detectContent(file: Uint8Array, options: DetectOptions): P
         }
       }
     } catch (err) {
-      if (!isAppError(err) || !err.code.startsWith('label.')) throw err;
+      if (!isUnreadableLabel(err)) throw err;
     }
   }
 

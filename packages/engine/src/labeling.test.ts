@@ -176,6 +176,60 @@ describe('detectContent (Measures Art. 6)', () => {
   });
 });
 
+describe('verification and detection of broken labels', () => {
+  it('a forged platform signature (ReservedCode2) makes the file forged, and detection untrusted', async () => {
+    const t = await tenant();
+    const platform = await tenant('platform');
+    const produced = await labelContent(ctx, localOperator, { file: jpeg, tenantId: t.id });
+    const spread = await propagateContent(ctx, localOperator, { file: produced.file, tenantId: platform.id });
+    const label = inspectContent(spread.file).label!.fields;
+    const forged = writeImplicitLabel(handlerById('jpeg')!, spread.file, {
+      ...label,
+      PropagateID: 'P-forged',
+    });
+    expect((await verifyContent(forged, ctx.keyring)).status).toBe('forged');
+    expect((await detectContent(forged, { keys: ctx.keyring })).verdict).toBe('3');
+  });
+
+  it('two labels in one file: verdict "3" with the reason, not an error', async () => {
+    const file = buildTwoLabelWav();
+    const d = await detectContent(file, { keys: ctx.keyring });
+    expect(d.verdict).toBe('3');
+    expect(d.evidence).toEqual([
+      expect.objectContaining({ kind: 'unreadable_label', code: 'format.duplicate_metadata' }),
+    ]);
+  });
+});
+
+/** A PCM WAV with two `AIGC` chunks, the way a forger would hide a second label. */
+function buildTwoLabelWav(): Uint8Array {
+  const chunk = (id: string, body: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.write(id, 0, 'latin1');
+    head.writeUInt32LE(body.length, 4);
+    return Buffer.concat([head, body, body.length % 2 ? Buffer.alloc(1) : Buffer.alloc(0)]);
+  };
+  const fmt = Buffer.alloc(16);
+  fmt.writeUInt16LE(1, 0);
+  fmt.writeUInt16LE(1, 2);
+  fmt.writeUInt32LE(8000, 4);
+  fmt.writeUInt32LE(16000, 8);
+  fmt.writeUInt16LE(2, 12);
+  fmt.writeUInt16LE(16, 14);
+  const label = Buffer.from('{"Label":"1","ContentProducer":"x","ProduceID":"y"}');
+  const body = Buffer.concat([
+    Buffer.from('WAVE'),
+    chunk('fmt ', fmt),
+    chunk('data', Buffer.alloc(200)),
+    chunk('AIGC', label),
+    chunk('AIGC', label),
+  ]);
+  const riff = Buffer.alloc(8);
+  riff.write('RIFF', 0, 'latin1');
+  riff.writeUInt32LE(body.length, 4);
+  return new Uint8Array(Buffer.concat([riff, body]));
+}
+
 describe('propagateContent (platform mode)', () => {
   it('adds the platform fields signed in ReservedCode2; both signatures verify', async () => {
     const producer = await tenant('producer');
@@ -272,6 +326,35 @@ describe('C2PA beside the label', () => {
     const bad = await verifyContent(changed, ctx.keyring, { c2paTrustAnchorsPem: identity.trustAnchorsPem });
     expect(bad.status).toBe('content_changed');
     expect(bad.c2pa).toMatchObject({ state: 'invalid', failures: ['assertion.dataHash.mismatch'] });
+  });
+
+  it('relabel and propagation replace our own manifest, so it keeps matching the file', async () => {
+    const t = await tenant();
+    const platform = await tenant('platform');
+    const c2paCtx = { ...ctx, c2pa: identity };
+    const anchors = { c2paTrustAnchorsPem: identity.trustAnchorsPem };
+    const first = await labelContent(c2paCtx, localOperator, { file: png, tenantId: t.id });
+    const again = await labelContent(c2paCtx, localOperator, {
+      file: first.file,
+      tenantId: t.id,
+      relabel: true,
+    });
+    const v = await verifyContent(again.file, ctx.keyring, anchors);
+    expect([v.status, v.c2pa?.state, v.c2pa?.produceId]).toEqual([
+      'valid',
+      'trusted',
+      again.record.produceId,
+    ]);
+    const spread = await propagateContent(c2paCtx, localOperator, {
+      file: again.file,
+      tenantId: platform.id,
+    });
+    const w = await verifyContent(spread.file, ctx.keyring, anchors);
+    expect([w.status, w.c2pa?.state, w.c2pa?.produceId]).toEqual([
+      'valid',
+      'trusted',
+      again.record.produceId,
+    ]);
   });
 
   it('formats without a C2PA embedding get the label only', async () => {

@@ -13,7 +13,7 @@ import {
 import type { ContentRecord, Store, Tenant } from '@synthguard/store';
 import { EngineError } from './errors.js';
 import { type Principal, authorize, resolveTenantId } from './principal.js';
-import { type C2paIdentity, addManifest, integrityOptionsFor } from './provenance.js';
+import { type C2paIdentity, addManifest, dropOwnManifest, integrityOptionsFor } from './provenance.js';
 import type { Keyring } from './signing-keys.js';
 import { requireTenant } from './tenants.js';
 
@@ -168,9 +168,12 @@ export function applyLabel(
       );
     }
   }
+  // Our own manifest for the replaced label goes; a fresh one covers the new label.
+  const input =
+    existing === undefined ? file : dropOwnManifest(file, handler.id, existing.label.label.ProduceID);
   // writeImplicitLabel (inside) re-reads its output through the handler (a full walk of the new
   // file) and fails unless exactly this label comes back, so nothing records a bad file.
-  const signed = writeSignedLabel(handler, file, label, key, integrity);
+  const signed = writeSignedLabel(handler, input, label, key, integrity);
   // The manifest last, so its hard binding covers the label.
   const manifest = addManifest(
     signed.file,

@@ -5,11 +5,16 @@
  * signature still verifies.
  */
 import { newUlid, sha256Hex } from '@synthguard/core';
-import { type AigcLabel, verifyImplicitLabel, writePropagatedLabel } from '@synthguard/labels';
+import {
+  type AigcLabel,
+  encodeAigcLabel,
+  verifyImplicitLabel,
+  writePropagatedLabel,
+} from '@synthguard/labels';
 import type { ContentRecord } from '@synthguard/store';
 import { EngineError } from './errors.js';
 import { type LabelingContext, detectUpload, refuseForged } from './labeling.js';
-import { integrityOptionsFor } from './provenance.js';
+import { addManifest, dropOwnManifest, integrityOptionsFor } from './provenance.js';
 import { type Principal, authorize, resolveTenantId } from './principal.js';
 import { requireTenant } from './tenants.js';
 
@@ -25,6 +30,8 @@ export interface PropagateOutcome {
   readonly record: ContentRecord;
   readonly format: string;
   readonly mediaType: string;
+  /** The format's usual file name extension ('jpg'), for download names. */
+  readonly extension: string;
   readonly previousLabel: AigcLabel;
 }
 
@@ -53,13 +60,22 @@ export async function propagateContent(
   refuseForged(existing);
   const key = await ctx.keyring.activeKey(tenant.id);
   const propagateId = newUlid(clock.now());
-  const out = writePropagatedLabel(
+  // The producer's manifest (when this installation wrote it) covers the label bytes about to
+  // change: it is replaced by a fresh one for the propagated label. Foreign manifests stay.
+  const produceId = existing.label.label.ProduceID;
+  const input = dropOwnManifest(req.file, handler.id, produceId);
+  const written = writePropagatedLabel(
     handler,
-    req.file,
+    input,
     { ContentPropagator: propagatorCode(tenant.providerCode), PropagateID: propagateId },
     key,
     integrity,
   );
+  const manifest =
+    input === req.file
+      ? { file: written.file, written: false }
+      : addManifest(written.file, handler.id, ctx.c2pa, produceId, encodeAigcLabel(written.label));
+  const out = { file: manifest.file, label: written.label };
   const record = await store.contentRecords.create({
     produceId: propagateId,
     tenantId: tenant.id,
@@ -83,6 +99,7 @@ export async function propagateContent(
     record,
     format: handler.id,
     mediaType: handler.mediaType,
+    extension: handler.extensions[0] ?? 'bin',
     previousLabel: existing.label.label,
   };
 }

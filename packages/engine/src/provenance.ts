@@ -102,6 +102,20 @@ export async function loadC2paIdentity(dataDir: string, config: C2paConfig = {})
   return identityFromPem(chain, key, root + extra, true);
 }
 
+/**
+ * Removes a manifest this installation wrote for `produceId` (its `cn.gb45438.aigc` assertion
+ * names that ProduceID), before the label it covers is rewritten (relabel, propagation): the
+ * rewrite would break its hard binding, and a fresh manifest is added afterwards. Any other
+ * manifest is left alone.
+ */
+export function dropOwnManifest(file: Uint8Array, formatId: string, produceId: string): Uint8Array {
+  if (!isC2paFormat(formatId)) return file;
+  const found = readManifest(file, formatId);
+  const active = found.manifests.at(-1);
+  if (!found.present || active?.aigc?.produceId !== produceId) return file;
+  return removeManifest(file, formatId);
+}
+
 /** Adds our manifest unless the format has no C2PA embedding or the file already has a store. */
 export function addManifest(
   file: Uint8Array,

@@ -1,6 +1,7 @@
 /**
  * `synthguard verify` and `POST /v1/verify`: is the label there, is its signature valid, is the
- * content unchanged since signing, and whose key signed it. Read-only; anyone may call it.
+ * content unchanged since signing, and whose key signed it. Read-only: the CLI needs no key at
+ * all, the API any key with `content:read`.
  */
 import { sha256Hex } from '@synthguard/core';
 import { type FormatHint, detectFormat } from '@synthguard/formats';
@@ -110,10 +111,15 @@ async function report(
   };
 }
 
-function statusOf(producer: SignatureReport): VerificationStatus {
+function broken(r: SignatureReport): boolean {
+  return r.status === 'checked' && (!r.signatureValid || !r.bindingsComplete);
+}
+
+function statusOf(producer: SignatureReport, propagator: SignatureReport): VerificationStatus {
+  // A platform's signature that does not verify is as much a forgery as the producer's.
+  if (broken(producer) || broken(propagator)) return 'forged';
   if (producer.status === 'absent') return 'unsigned';
   if (producer.status === 'foreign') return 'foreign';
-  if (!producer.signatureValid || !producer.bindingsComplete) return 'forged';
   if (!producer.contentUnchanged) return 'content_changed';
   if (!producer.keyKnown) return 'key_unknown';
   if (producer.keyMatchesLabel === false) return 'key_mismatch';
@@ -152,7 +158,7 @@ export async function verifyContent(
   const propagator = await report(found.propagator, fields.ContentPropagator, keys);
   return {
     ...base,
-    status: statusOf(producer),
+    status: statusOf(producer, propagator),
     label: { fields, form: found.label.form, problems: found.label.problems },
     producer,
     propagator,

@@ -28,6 +28,7 @@ export function provenanceRoutes(app: FastifyInstance, ctx: AppContext): void {
         description:
           'Send the file as the raw body or a multipart file part. Keys are looked up among the signing keys this ' +
           'installation published (GET /.well-known/synthguard/signing-keys.json).',
+        querystring: schemas.VerifyQuery,
         response: { 200: schemas.Verification },
         security: [{ bearer: [] }],
       },
@@ -38,7 +39,7 @@ export function provenanceRoutes(app: FastifyInstance, ctx: AppContext): void {
       return verificationDto(
         await verifyContent(upload.bytes, ctx.keyring, {
           c2paTrustAnchorsPem: ctx.c2pa.trustAnchorsPem,
-          hint: { mediaType: upload.declared, fileName: upload.name },
+          hint: { mediaType: upload.declared, fileName: req.query.filename ?? upload.name },
         }),
       );
     },
@@ -67,7 +68,7 @@ export function provenanceRoutes(app: FastifyInstance, ctx: AppContext): void {
         keys: ctx.keyring,
         declared: req.query.declared === 'true',
         c2paTrustAnchorsPem: ctx.c2pa.trustAnchorsPem,
-        hint: { mediaType: upload.declared, fileName: upload.name },
+        hint: { mediaType: upload.declared, fileName: req.query.filename ?? upload.name },
       });
       ctx.metrics.detections.inc({ verdict: detection.verdict ?? 'none' });
       return detectionDto(detection);
@@ -98,7 +99,7 @@ export function provenanceRoutes(app: FastifyInstance, ctx: AppContext): void {
         fileName: req.query.filename ?? upload.name,
       });
       const id = outcome.record.produceId;
-      const name = downloadName(req.query.filename ?? upload.name, id, outcome.format);
+      const name = downloadName(req.query.filename ?? upload.name, id, outcome.extension);
       return reply
         .code(201)
         .header('content-type', outcome.mediaType)
