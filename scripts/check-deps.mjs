@@ -13,7 +13,7 @@ export const ALLOWED = {
   contract: [],
   formats: ['core'],
   labels: ['core', 'formats'],
-  c2pa: ['core', 'formats'],
+  c2pa: ['core'],
   store: ['core'],
   engine: ['core', 'contract', 'formats', 'labels', 'store', 'c2pa'],
   server: ['core', 'contract', 'engine', 'formats', 'labels', 'store', 'c2pa'],
