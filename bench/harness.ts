@@ -104,6 +104,8 @@ export interface MachineInfo {
 
 export interface RunOptions {
   quick: boolean;
+  /** Also run the slow opt-in measurements (labeling 200 MB to 2 GiB movies: `--large`). */
+  large: boolean;
   json: string | undefined;
   filter: RegExp | undefined;
   budget: Budget;
@@ -114,6 +116,7 @@ export function parseBenchArgs(argv: readonly string[]): RunOptions {
     args: [...argv],
     options: {
       quick: { type: 'boolean', default: false },
+      large: { type: 'boolean', default: false },
       json: { type: 'string' },
       filter: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -122,8 +125,9 @@ export function parseBenchArgs(argv: readonly string[]): RunOptions {
   });
   if (values.help) {
     console.log(
-      'usage: npm run bench -- [--quick] [--json FILE] [--filter REGEXP]\n' +
+      'usage: npm run bench -- [--quick] [--large] [--json FILE] [--filter REGEXP]\n' +
         '  --quick    small budgets (CI smoke run; figures are indicative only)\n' +
+        '  --large    also label 200 MB, 1 GB and 2 GiB movies in a child process (peak RSS; slow)\n' +
         '  --json     also write machine-readable results to FILE\n' +
         '  --filter   only cases whose name matches (baselines of matched cases run too)',
     );
@@ -131,6 +135,7 @@ export function parseBenchArgs(argv: readonly string[]): RunOptions {
   }
   return {
     quick: values.quick,
+    large: values.large,
     json: values.json,
     filter: values.filter === undefined ? undefined : new RegExp(values.filter),
     budget: values.quick ? QUICK_BUDGET : FULL_BUDGET,

@@ -10,8 +10,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { utf8Decode, utf8Encode } from '@synthguard/core';
-import { createTenant, inspectContent, labelContent, localOperator } from '@synthguard/engine';
+import { fixedClock, utf8Decode, utf8Encode } from '@synthguard/core';
+import {
+  createKeyring,
+  createTenant,
+  inspectContent,
+  labelContent,
+  localOperator,
+  memoryVault,
+} from '@synthguard/engine';
 import { detectFormat } from '@synthguard/formats';
 import {
   type AigcLabel,
@@ -263,8 +270,10 @@ export const labelsSuite: Suite = {
 
     // 4. The full use case: label + record on embedded PGlite (in memory).
     const store = await openStore({ driver: 'pglite', dataDir: undefined });
+    const clock = fixedClock('2026-11-22T08:00:00Z');
+    const ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock };
     const tenant = await createTenant(store, { name: '深圳示例科技有限公司', uscc: BENCH_USCC });
-    const outcome = await labelContent(store, localOperator, { file: jpeg1080.bytes, tenantId: tenant.id });
+    const outcome = await labelContent(ctx, localOperator, { file: jpeg1080.bytes, tenantId: tenant.id });
     if (labelValueOf(outcome.file) !== encodeAigcLabel(outcome.record.label as AigcLabel)) {
       throw new Error('bench: labelContent output does not carry its recorded label');
     }
@@ -272,7 +281,7 @@ export const labelsSuite: Suite = {
       name: 'labelContent.jpeg-1080p',
       title: 'labelContent jpeg-1080p: write + self-check + record (PGlite in memory)',
       bytes: jpeg1080.bytes.length,
-      fn: () => labelContent(store, localOperator, { file: jpeg1080.bytes, tenantId: tenant.id }),
+      fn: () => labelContent(ctx, localOperator, { file: jpeg1080.bytes, tenantId: tenant.id }),
     });
     comparisons.push({
       subject: 'labelContent.jpeg-1080p',

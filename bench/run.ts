@@ -3,8 +3,10 @@
  *
  *   npm run bench [-- --json bench/results/latest.json]     full budgets (docs/benchmarks.md)
  *   npm run bench:quick                                      small budgets, for CI
+ *   npm run bench -- --large                                 also label 200 MB - 2 GiB MP4s (peak RSS)
  */
 import { runSuites } from './harness.js';
 import { labelsSuite } from './labels.bench.js';
+import { mediaSuite } from './media.bench.js';
 
-await runSuites([labelsSuite], process.argv.slice(2));
+await runSuites([labelsSuite, mediaSuite], process.argv.slice(2));

@@ -109,7 +109,7 @@ function labelEvidence(v: Verification): Evidence & { kind: 'implicit_label' } {
 }
 
 /** Errors that mean "a label is there but cannot be read": traces, not failures. */
-function isUnreadableLabel(err: unknown): err is AppError<string> {
+function isUnreadableLabel(err: unknown): err is AppError {
   return isAppError(err) && (err.code.startsWith('label.') || err.code === 'format.duplicate_metadata');
 }
 

@@ -30,6 +30,16 @@ export {
   newLabel,
   recordLabel,
 } from './labeling.js';
+export { type LabelFileOutcome, type LabelFileRequest, labelFile } from './label-file.js';
+export {
+  FILE_CHUNK_BYTES,
+  FileError,
+  type FileErrorCode,
+  digestsOfSource,
+  fileSource,
+  sha256OfSource,
+  writePieces,
+} from './file-source.js';
 export {
   type Keyring,
   type KeyringOptions,
@@ -46,6 +56,7 @@ export {
   type SignatureReport,
   type Verification,
   type VerificationStatus,
+  type VerifyOptions,
   verifyContent,
 } from './verification.js';
 export {
@@ -73,3 +84,13 @@ export {
   openRuntime,
 } from './runtime/runtime.js';
 export { writeSecretFile } from './runtime/data-dir.js';
+export {
+  C2PA_DIR,
+  type C2paConfig,
+  type C2paIdentity,
+  type C2paReport,
+  identityFromPem,
+  integrityOptionsFor,
+  isC2paFormat,
+  loadC2paIdentity,
+} from './provenance.js';

@@ -77,3 +77,12 @@ export {
   writePropagatedLabel,
   writeSignedLabel,
 } from './signed-label.js';
+export { digestSource, piecesSource } from './pieces-source.js';
+export {
+  type SignedLabelPlan,
+  type StreamingSignOptions,
+  digestContentSource,
+  planSignedLabel,
+  readImplicitLabelSource,
+  verifyImplicitLabelSource,
+} from './streaming-label.js';

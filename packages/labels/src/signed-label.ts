@@ -203,12 +203,26 @@ export function verifyImplicitLabel(
   const found = readImplicitLabel(carrier, file);
   if (found === undefined) return undefined;
   let stripped: Uint8Array | undefined;
+  return verifyFoundLabel(found, (alg) => {
+    stripped ??= contentWithoutLabel(carrier, file, options);
+    return digestBytes(alg, stripped);
+  });
+}
+
+/**
+ * Checks both signatures of a label already read, given how to digest the content without the
+ * label slot (called at most once per algorithm, and only when a signature needs it). Shared by
+ * `verifyImplicitLabel` and its streaming counterpart.
+ */
+export function verifyFoundLabel(
+  found: ImplicitLabel,
+  contentDigest: (alg: DigestAlgorithm) => Uint8Array,
+): LabelVerification {
   const digests = new Map<DigestAlgorithm, Uint8Array>();
   const digestOf = (alg: DigestAlgorithm): Uint8Array => {
     let d = digests.get(alg);
     if (d === undefined) {
-      stripped ??= contentWithoutLabel(carrier, file, options);
-      d = digestBytes(alg, stripped);
+      d = contentDigest(alg);
       digests.set(alg, d);
     }
     return d;

@@ -1,11 +1,12 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { HEADER_PRODUCE_ID, schemas } from '@synthguard/contract';
 import { isAppError } from '@synthguard/core';
 import {
   type Runtime,
   contentRecordDto,
-  labelContent,
+  labelFile,
   localOperator,
   newLabel,
   recordLabel,
@@ -117,13 +118,28 @@ async function labelOne(
   opts: LabelOptions,
   global: StoreOptions,
 ): Promise<void> {
-  const file = await readInput(input);
-  // Fail before anything is recorded when the output cannot be written.
-  await checkWritable(output);
   const server = serverOf(opts);
-  const result =
-    server === undefined ? await labelLocally(file, opts, global) : await labelRemotely(file, server, opts);
-  await writeOutput(output, result.file, result.produceId);
+  let result: Omit<Labeled, 'file'>;
+  if (server === undefined) {
+    // readInput's errors (cli.file_not_found / cli.file_unreadable) without loading the file:
+    // locally the engine streams what it can (a 2 GB MP4 never loads whole).
+    const readable = await access(input, constants.R_OK)
+      .then(() => stat(input))
+      .then(
+        (s) => s.isFile(),
+        () => false,
+      );
+    if (!readable) await readInput(input);
+    // Fail before anything is recorded when the output cannot be written.
+    await checkWritable(output);
+    result = await labelLocally(input, output, opts, global);
+  } else {
+    const file = await readInput(input);
+    await checkWritable(output);
+    const remote = await labelRemotely(file, input, server, opts);
+    await writeOutput(output, remote.file, remote.produceId);
+    result = remote;
+  }
   emit(opts.json === true, { input, output, produceId: result.produceId, record: result.record }, () =>
     [`labeled ${input} -> ${output}`, `ProduceID: ${result.produceId}`].join('\n'),
   );
@@ -167,25 +183,50 @@ interface Labeled {
   record: unknown;
 }
 
-async function labelLocally(file: Uint8Array, opts: LabelOptions, global: StoreOptions): Promise<Labeled> {
+/** Labels `input` into `output` through the engine's `labelFile` (records, then renames into place). */
+async function labelLocally(
+  input: string,
+  output: string,
+  opts: LabelOptions,
+  global: StoreOptions,
+): Promise<Omit<Labeled, 'file'>> {
   return withRuntime(global, async (rt) => {
     const tenant = await chooseTenant(rt, opts.tenant);
-    const outcome = await labelContent(rt, localOperator, {
-      file,
-      tenantId: tenant.id,
-      service: opts.service,
-      relabel: opts.relabel === true,
-    });
-    return {
-      file: outcome.file,
-      produceId: outcome.record.produceId,
-      record: contentRecordDto(outcome.record),
-    };
+    try {
+      const outcome = await labelFile(rt, localOperator, {
+        inputPath: input,
+        outputPath: output,
+        tenantId: tenant.id,
+        service: opts.service,
+        relabel: opts.relabel === true,
+      });
+      return { produceId: outcome.record.produceId, record: contentRecordDto(outcome.record) };
+    } catch (err) {
+      if (!isAppError(err, 'file.unwritable', 'file.unreadable')) throw err;
+      const produceId = err.details?.produceId;
+      if (err.code === 'file.unreadable') {
+        throw new CliError('cli.file_unreadable', err.message, { cause: err, details: { path: input } });
+      }
+      throw new CliError(
+        'cli.output_unwritable',
+        typeof produceId === 'string'
+          ? `Cannot write ${output}. The content was recorded as ProduceID ${produceId}; fix the output path and label the file again.`
+          : `${err.message} Nothing was recorded.`,
+        { cause: err, details: { path: output, ...(typeof produceId === 'string' ? { produceId } : {}) } },
+      );
+    }
   });
 }
 
-async function labelRemotely(file: Uint8Array, server: string, opts: LabelOptions): Promise<Labeled> {
+async function labelRemotely(
+  file: Uint8Array,
+  fileName: string,
+  server: string,
+  opts: LabelOptions,
+): Promise<Labeled> {
   const url = serverUrl(server, '/v1/labels');
+  // The name identifies formats without magic bytes (Markdown) and names the download.
+  url.searchParams.set('filename', basename(fileName));
   if (opts.tenant !== undefined) url.searchParams.set('tenant', opts.tenant);
   if (opts.service !== undefined) url.searchParams.set('service', opts.service);
   if (opts.relabel === true) url.searchParams.set('relabel', 'true');
@@ -237,7 +278,7 @@ async function labelBatch(
           const f = files[next++]!;
           const output = join(outputDir, f.rel);
           try {
-            const r = await labelRemotely(await readInput(f.path), server, opts);
+            const r = await labelRemotely(await readInput(f.path), f.path, server, opts);
             await writeOutput(output, r.file, r.produceId);
             done({ input: f.path, output, status: 'labeled', produceId: r.produceId });
           } catch (err) {
