@@ -6,6 +6,7 @@ import { isAppError } from '@synthguard/core';
 import {
   type Runtime,
   contentRecordDto,
+  isC2paFormat,
   labelFile,
   localOperator,
   newLabel,
@@ -140,8 +141,21 @@ async function labelOne(
     await writeOutput(output, remote.file, remote.produceId);
     result = remote;
   }
-  emit(opts.json === true, { input, output, produceId: result.produceId, record: result.record }, () =>
-    [`labeled ${input} -> ${output}`, `ProduceID: ${result.produceId}`].join('\n'),
+  emit(
+    opts.json === true,
+    {
+      input,
+      output,
+      produceId: result.produceId,
+      record: result.record,
+      ...(result.c2pa ? { c2pa: result.c2pa } : {}),
+    },
+    () =>
+      [
+        `labeled ${input} -> ${output}`,
+        `ProduceID: ${result.produceId}`,
+        ...(result.c2pa ? [`C2PA manifest: ${result.c2pa}`] : []),
+      ].join('\n'),
   );
 }
 
@@ -181,6 +195,8 @@ interface Labeled {
   file: Uint8Array;
   produceId: string;
   record: unknown;
+  /** What happened about C2PA (local labeling only). */
+  c2pa?: string;
 }
 
 /** Labels `input` into `output` through the engine's `labelFile` (records, then renames into place). */
@@ -200,7 +216,17 @@ async function labelLocally(
         service: opts.service,
         relabel: opts.relabel === true,
       });
-      return { produceId: outcome.record.produceId, record: contentRecordDto(outcome.record) };
+      return {
+        produceId: outcome.record.produceId,
+        record: contentRecordDto(outcome.record),
+        c2pa: outcome.c2pa
+          ? 'written'
+          : isC2paFormat(outcome.handler.id)
+            ? outcome.streamed
+              ? 'skipped: streamed (too large for the in-memory C2PA writer)'
+              : 'kept: the file already had a manifest'
+            : 'not for this format',
+      };
     } catch (err) {
       if (!isAppError(err, 'file.unwritable', 'file.unreadable')) throw err;
       const produceId = err.details?.produceId;
