@@ -27,8 +27,13 @@ export {
   detectUpload,
   labelContent,
   labelingTenant,
+  checkExistingLabel,
+  digestOf,
+  type FileDigest,
+  type LabelWrite,
   newLabel,
   recordLabel,
+  recordWrite,
 } from './labeling.js';
 export { type LabelFileOutcome, type LabelFileRequest, labelFile } from './label-file.js';
 export {

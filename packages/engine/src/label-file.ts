@@ -45,7 +45,14 @@ import {
   writeAll,
   writePieces,
 } from './file-source.js';
-import { type LabelingContext, labelContent, labelingTenant, newLabel, refuseForged } from './labeling.js';
+import {
+  type LabelingContext,
+  checkExistingLabel,
+  labelContent,
+  labelingTenant,
+  newLabel,
+  recordWrite,
+} from './labeling.js';
 import type { Principal } from './principal.js';
 import { isC2paFormat } from './provenance.js';
 
@@ -191,21 +198,7 @@ async function labelStreaming(
   const key = await ctx.keyring.activeKey(tenant.id);
   // Reading walks and validates the container; a label that cannot be read at all is an error.
   const existing = verifyImplicitLabelSource(streaming, src);
-  if (existing !== undefined) {
-    refuseForged(existing);
-    if (req.relabel !== true) {
-      throw new EngineError(
-        'content.already_labeled',
-        'The file already carries an implicit label. Pass relabel=true to replace it (the old label is recorded).',
-        {
-          details: {
-            produceId: existing.label.label.ProduceID,
-            contentProducer: existing.label.label.ContentProducer,
-          },
-        },
-      );
-    }
-  }
+  checkExistingLabel(existing, req.relabel);
   // An unlabeled input is its own content: one pass over it gives the record's SHA-256 and the
   // content digest the signature needs (SHA-256 for Ed25519 keys, SM3 for SM2 keys).
   let inputSha256: string | undefined;
@@ -237,24 +230,14 @@ async function labelStreaming(
       }
       return written;
     },
-    // The same record as recordLabel (labeling.ts) writes, from the digests taken while streaming.
+    // The record, from the digests taken while streaming.
     (written) =>
-      ctx.store.contentRecords.create({
-        produceId: plan.label.ProduceID,
-        tenantId: tenant.id,
-        service: plan.label.ContentProducer.slice(-4),
-        modality: handler.modality,
-        format: handler.id,
-        mediaType: handler.mediaType,
-        inputSha256: inputSha,
-        outputSha256: written.sha256,
-        inputBytes: src.size,
-        outputBytes: written.bytes,
-        label: { ...plan.label },
-        createdAt: ctx.clock.now(),
-        createdBy: principal.actor,
-        action: 'produce',
-        previousLabel: existing === undefined ? null : { ...existing.label.label },
+      recordWrite(ctx, principal, tenant, {
+        handler,
+        label: plan.label,
+        previousLabel: existing?.label.label,
+        input: { sha256: inputSha, bytes: src.size },
+        output: written,
         signingKeyId: key.kid,
       }),
   );

@@ -153,21 +153,7 @@ export function applyLabel(
   // label that cannot be read at all (bad JSON, two labels) is an error here, never overwritten.
   const integrity = integrityOptionsFor(handler.id);
   const existing = verifyImplicitLabel(handler, file, integrity);
-  if (existing !== undefined) {
-    refuseForged(existing);
-    if (options.relabel !== true) {
-      throw new EngineError(
-        'content.already_labeled',
-        'The file already carries an implicit label. Pass relabel=true to replace it (the old label is recorded).',
-        {
-          details: {
-            produceId: existing.label.label.ProduceID,
-            contentProducer: existing.label.label.ContentProducer,
-          },
-        },
-      );
-    }
-  }
+  checkExistingLabel(existing, options.relabel);
   // Our own manifest for the replaced label goes; a fresh one covers the new label.
   const input =
     existing === undefined ? file : dropOwnManifest(file, handler.id, existing.label.label.ProduceID);
@@ -192,32 +178,92 @@ export function applyLabel(
 }
 
 /** Records an applied label as the tenant's content record. */
+/**
+ * A file that already carries a label: a forged one is refused always (content.label_forged),
+ * a valid one unless the caller asked to relabel (content.already_labeled).
+ */
+export function checkExistingLabel(
+  existing: LabelVerification | undefined,
+  relabel: boolean | undefined,
+): void {
+  if (existing === undefined) return;
+  refuseForged(existing);
+  if (relabel !== true) {
+    throw new EngineError(
+      'content.already_labeled',
+      'The file already carries an implicit label. Pass relabel=true to replace it (the old label is recorded).',
+      {
+        details: {
+          produceId: existing.label.label.ProduceID,
+          contentProducer: existing.label.label.ContentProducer,
+        },
+      },
+    );
+  }
+}
+
+/** Digest and size of a file, as a content record keeps them. */
+export interface FileDigest {
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+export function digestOf(file: Uint8Array): FileDigest {
+  return { sha256: sha256Hex(file), bytes: file.length };
+}
+
+/** What a labeling write produced, in the terms of its content record. */
+export interface LabelWrite {
+  readonly handler: FormatHandler;
+  readonly label: AigcLabel;
+  readonly previousLabel: AigcLabel | undefined;
+  readonly input: FileDigest;
+  readonly output: FileDigest;
+  readonly signingKeyId: string;
+}
+
+/** Records a labeling write as the tenant's content record (action `produce`). */
+export function recordWrite(
+  ctx: LabelingContext,
+  principal: Principal,
+  tenant: Tenant,
+  write: LabelWrite,
+): Promise<ContentRecord> {
+  return ctx.store.contentRecords.create({
+    produceId: write.label.ProduceID,
+    tenantId: tenant.id,
+    service: write.label.ContentProducer.slice(-4),
+    modality: write.handler.modality,
+    format: write.handler.id,
+    mediaType: write.handler.mediaType,
+    inputSha256: write.input.sha256,
+    outputSha256: write.output.sha256,
+    inputBytes: write.input.bytes,
+    outputBytes: write.output.bytes,
+    label: { ...write.label },
+    createdAt: ctx.clock.now(),
+    createdBy: principal.actor,
+    action: 'produce',
+    previousLabel: write.previousLabel === undefined ? null : { ...write.previousLabel },
+    signingKeyId: write.signingKeyId,
+  });
+}
+
+/** Records an applied label (in memory) as the tenant's content record. */
 export function recordLabel(
   ctx: LabelingContext,
   principal: Principal,
   tenant: Tenant,
-  input: Uint8Array | { readonly sha256: string; readonly bytes: number },
+  input: Uint8Array | FileDigest,
   applied: AppliedLabel,
   signingKeyId: string,
 ): Promise<ContentRecord> {
-  const inputSha256 = input instanceof Uint8Array ? sha256Hex(input) : input.sha256;
-  const inputBytes = input instanceof Uint8Array ? input.length : input.bytes;
-  return ctx.store.contentRecords.create({
-    produceId: applied.label.ProduceID,
-    tenantId: tenant.id,
-    service: applied.label.ContentProducer.slice(-4),
-    modality: applied.handler.modality,
-    format: applied.handler.id,
-    mediaType: applied.handler.mediaType,
-    inputSha256,
-    outputSha256: sha256Hex(applied.file),
-    inputBytes,
-    outputBytes: applied.file.length,
-    label: { ...applied.label },
-    createdAt: ctx.clock.now(),
-    createdBy: principal.actor,
-    action: 'produce',
-    previousLabel: applied.previousLabel === undefined ? null : { ...applied.previousLabel },
+  return recordWrite(ctx, principal, tenant, {
+    handler: applied.handler,
+    label: applied.label,
+    previousLabel: applied.previousLabel,
+    input: input instanceof Uint8Array ? digestOf(input) : input,
+    output: digestOf(applied.file),
     signingKeyId,
   });
 }
