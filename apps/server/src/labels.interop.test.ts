@@ -10,10 +10,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual, promisify } from 'node:util';
-import { inspectContent } from '@synthguard/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, bearer, buildJpeg, buildPng, buildTestApp } from './testing/build.js';
-import { GB45438_KEYS, requireInteropTool } from './testing/interop.js';
+import { type TestApp, buildJpeg, buildPng, buildTestApp } from './testing/build.js';
+import {
+  FILE_SYSTEM_TAGS,
+  GB45438_KEYS,
+  expectLabelFields,
+  labelThroughApi,
+  requireInteropTool,
+} from './testing/interop.js';
 import { buildRichJpeg, buildRichPng } from './testing/rich-images.js';
 
 const exiftoolVersion = requireInteropTool(
@@ -27,15 +32,7 @@ const exiftoolVersion = requireInteropTool(
  * Tags that describe the file on disk, not its content: they differ between any two files.
  * Before and after have the same file name (in different directories), so FileName is compared.
  */
-const FILE_ITSELF = new Set([
-  'SourceFile',
-  'System:Directory',
-  'System:FileSize',
-  'System:FileModifyDate',
-  'System:FileAccessDate',
-  'System:FileInodeChangeDate',
-  'System:FilePermissions',
-]);
+const FILE_ITSELF = new Set([...FILE_SYSTEM_TAGS].filter((k) => k !== 'System:FileName'));
 
 const LABEL_TAG = 'XMP-TC260:Aigc';
 const DIGITAL_SOURCE_TYPE_TAG = 'XMP-iptcExt:DigitalSourceType';
@@ -238,15 +235,11 @@ describe.skipIf(exiftoolVersion === undefined)(
 
       async function labelViaApi(c: Case): Promise<{ before: string; after: string; produceId: string }> {
         const { before, after } = await prepare(c);
-        const res = await t.app.inject({
-          method: 'POST',
-          url: '/v1/labels',
-          headers: { ...bearer(t.operator), 'content-type': c.mediaType },
-          payload: readFileSync(before),
+        const { file, produceId } = await labelThroughApi(t, readFileSync(before), {
+          mediaType: c.mediaType,
         });
-        expect(res.statusCode, res.body).toBe(201);
-        writeFileSync(after, res.rawPayload);
-        return { before, after, produceId: res.headers['synthguard-produce-id'] as string };
+        writeFileSync(after, file);
+        return { before, after, produceId };
       }
 
       it.each([...RICH, ...PLAIN])('$name', async (c) => {
@@ -265,11 +258,7 @@ describe.skipIf(exiftoolVersion === undefined)(
           'XMP-dc:Title': 'edited by exiftool',
           ...(c.ext === 'png' ? {} : { 'IFD0:Artist': 'someone' }),
         });
-        expect(inspectContent(readFileSync(edited)).label?.fields).toMatchObject({
-          Label: '1',
-          ContentProducer: t.tenant.providerCode,
-          ProduceID: produceId,
-        });
+        expectLabelFields(readFileSync(edited), t.tenant.providerCode, produceId);
       });
     });
 

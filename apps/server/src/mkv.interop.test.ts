@@ -6,82 +6,36 @@
  * the start and after a seek (which goes through the Cues the write rewrote).
  * Run with `npm run test:interop`.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inspectContent } from '@synthguard/engine';
 import { describe, expect, it } from 'vitest';
-import { bearer } from './testing/build.js';
-import { GB45438_KEYS, requireInteropTool, useInteropWorkspace } from './testing/interop.js';
+import {
+  EXIFTOOL,
+  FFMPEG,
+  FFPROBE,
+  exiftoolTags,
+  expectAnnexELabel,
+  expectLabelFields,
+  expectTagsKept,
+  ffmpegFromLavfi,
+  ffprobeFormatTags,
+  frameMd5,
+  interopToolsPresent,
+  labelThroughApi,
+  useInteropWorkspace,
+} from './testing/interop.js';
 
-const enabled =
-  requireInteropTool('ffprobe', ['-version'], 'ffmpeg', 'mkv.interop.test.ts') !== undefined &&
-  requireInteropTool('ffmpeg', ['-version'], 'ffmpeg', 'mkv.interop.test.ts') !== undefined &&
-  requireInteropTool('exiftool', ['-ver'], 'libimage-exiftool-perl', 'mkv.interop.test.ts') !== undefined;
+const enabled = interopToolsPresent('mkv.interop.test.ts', FFPROBE, FFMPEG, EXIFTOOL);
 const ws = useInteropWorkspace('sg-mkv-interop-', enabled, 20 * 1024 * 1024);
 const dir = ws.dir;
 
 /** 2 s of a test pattern and a tone with a title, encoded by ffmpeg; `pipe` streams the output. */
 function buildVideo(name: string, args: string[], pipe = false): Buffer {
-  const path = join(dir, name);
-  const out = execFileSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=size=96x64:rate=12:duration=2',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=2:sample_rate=48000',
-      '-metadata',
-      'title=生成的视频',
-      '-metadata',
-      'artist=test-generator',
-      ...args,
-      ...(pipe ? ['-f', 'matroska', 'pipe:1'] : ['-y', path]),
-    ],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  if (pipe) writeFileSync(path, out);
-  return readFileSync(path);
-}
-
-function probeTags(path: string): Record<string, string> {
-  const out = JSON.parse(
-    execFileSync('ffprobe', ['-v', 'error', '-show_format', '-of', 'json', path], { encoding: 'utf8' }),
-  ) as { format: { tags?: Record<string, string> } };
-  return out.format.tags ?? {};
-}
-
-function exifTags(path: string): Record<string, unknown> {
-  const [all] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', '-a', path], { encoding: 'utf8' })) as [
-    Record<string, unknown>,
-  ];
-  return all;
-}
-
-/** Per-frame MD5s of every stream, decoded from the start, or from `seek` seconds on. */
-function frameMd5(path: string, seek?: string): string {
-  return execFileSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-xerror',
-      ...(seek === undefined ? [] : ['-ss', seek]),
-      '-i',
-      path,
-      '-map',
-      '0',
-      '-f',
-      'framemd5',
-      '-',
-    ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  return ffmpegFromLavfi(
+    join(dir, name),
+    ['testsrc=size=96x64:rate=12:duration=2', 'sine=frequency=440:duration=2:sample_rate=48000'],
+    ['-metadata', 'title=生成的视频', '-metadata', 'artist=test-generator', ...args],
+    pipe ? { pipeFormat: 'matroska' } : {},
   );
 }
 
@@ -97,33 +51,22 @@ describe.runIf(enabled)('ffprobe and exiftool read the label in Matroska and Web
   it.each(cases)('%s', async (_title, name, codec, pipe) => {
     const input = buildVideo(name, codec, pipe);
     const t = ws.app();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/labels',
-      headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
-      payload: input,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.headers['synthguard-format']).toBe('mkv');
-    const produceId = res.headers['synthguard-produce-id'] as string;
+    const { file, produceId } = await labelThroughApi(t, input, { format: 'mkv' });
     const out = join(dir, `labeled-${name}`);
-    writeFileSync(out, res.rawPayload);
-    const label = inspectContent(res.rawPayload).label?.fields;
-    expect(label).toMatchObject({ Label: '1', ContentProducer: t.tenant.providerCode, ProduceID: produceId });
+    writeFileSync(out, file);
+    expectLabelFields(file, t.tenant.providerCode, produceId);
 
-    const before = probeTags(join(dir, name));
-    const after = probeTags(out);
-    const parsed = JSON.parse(after.AIGC!) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual([...GB45438_KEYS]);
-    expect(parsed).toMatchObject({ Label: '1', ProduceID: produceId });
-    for (const [k, v] of Object.entries(before)) expect(after[k], `tag ${k}`).toBe(v);
+    const before = ffprobeFormatTags(join(dir, name));
+    const after = ffprobeFormatTags(out);
+    const parsed = expectAnnexELabel(after.AIGC, { Label: '1', ProduceID: produceId });
+    expectTagsKept(before, after, 'tag');
     expect(Object.keys(after).sort()).toEqual([...Object.keys(before), 'AIGC'].sort());
 
-    const exif = exifTags(out);
+    const exif = exiftoolTags(out);
     expect(JSON.parse(String(exif['Matroska:Aigc'])) as unknown).toEqual(parsed);
     expect(exif['Matroska:Title']).toBe('生成的视频');
 
     expect(frameMd5(out)).toBe(frameMd5(join(dir, name)));
-    expect(frameMd5(out, '1.2')).toBe(frameMd5(join(dir, name), '1.2'));
+    expect(frameMd5(out, { seek: '1.2' })).toBe(frameMd5(join(dir, name), { seek: '1.2' }));
   });
 });

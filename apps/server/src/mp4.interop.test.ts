@@ -8,54 +8,36 @@
  * Run with `npm run test:interop`.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inspectContent } from '@synthguard/engine';
 import { describe, expect, it } from 'vitest';
-import { bearer } from './testing/build.js';
-import { GB45438_KEYS, requireInteropTool, useInteropWorkspace } from './testing/interop.js';
+import {
+  EXIFTOOL,
+  FFMPEG,
+  FFPROBE,
+  expectAnnexELabel,
+  expectLabelFields,
+  expectTagsKept,
+  ffmpegFromLavfi,
+  ffprobeFormatTags,
+  frameMd5,
+  interopToolsPresent,
+  labelThroughApi,
+  postLabel,
+  useInteropWorkspace,
+} from './testing/interop.js';
 
-const enabled =
-  requireInteropTool('ffprobe', ['-version'], 'ffmpeg', 'mp4.interop.test.ts') !== undefined &&
-  requireInteropTool('ffmpeg', ['-version'], 'ffmpeg', 'mp4.interop.test.ts') !== undefined &&
-  requireInteropTool('exiftool', ['-ver'], 'libimage-exiftool-perl', 'mp4.interop.test.ts') !== undefined;
+const enabled = interopToolsPresent('mp4.interop.test.ts', FFPROBE, FFMPEG, EXIFTOOL);
 const ws = useInteropWorkspace('sg-mp4-interop-', enabled, 20 * 1024 * 1024);
 const dir = ws.dir;
 
 /** A 2 s 160x120 test pattern (H.264) with a tone (AAC) and a title, muxed by ffmpeg. */
 function buildVideo(name: string, muxArgs: string[]): Buffer {
-  const path = join(dir, name);
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=duration=2:size=160x120:rate=15',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:duration=2:sample_rate=44100',
-    '-c:v',
-    'libx264',
-    '-pix_fmt',
-    'yuv420p',
-    '-c:a',
-    'aac',
-    '-metadata',
-    'title=生成的视频',
-    ...muxArgs,
-    '-y',
-    path,
-  ]);
-  return readFileSync(path);
-}
-
-function probeTags(path: string): Record<string, string> {
-  const out = JSON.parse(
-    execFileSync('ffprobe', ['-v', 'error', '-show_format', '-of', 'json', path], { encoding: 'utf8' }),
-  ) as { format: { tags?: Record<string, string> } };
-  return out.format.tags ?? {};
+  return ffmpegFromLavfi(
+    join(dir, name),
+    ['testsrc=duration=2:size=160x120:rate=15', 'sine=frequency=440:duration=2:sample_rate=44100'],
+    ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-metadata', 'title=生成的视频', ...muxArgs],
+  );
 }
 
 /**
@@ -77,14 +59,6 @@ function missingLines(before: readonly string[], after: readonly string[]): stri
     const n = left.get(l) ?? 0;
     left.set(l, n - 1);
     return n <= 0;
-  });
-}
-
-/** Per-frame MD5 of every decoded video frame and audio packet; -xerror fails on any decode error. */
-function framemd5(path: string): string {
-  return execFileSync('ffmpeg', ['-v', 'error', '-xerror', '-i', path, '-f', 'framemd5', '-'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
   });
 }
 
@@ -150,32 +124,20 @@ describe.runIf(enabled)('ffprobe, exiftool and ffmpeg read labeled MP4/MOV', () 
     const input = rewrite(buildVideo(name, muxArgs));
     writeFileSync(join(dir, name), input);
     const t = ws.app();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/labels',
-      headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
-      payload: input,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.headers['synthguard-format']).toBe('mp4');
-    const produceId = res.headers['synthguard-produce-id'] as string;
+    const { file, produceId } = await labelThroughApi(t, input, { format: 'mp4' });
     const inPath = join(dir, name);
     const out = join(dir, `labeled-${name}`);
-    writeFileSync(out, res.rawPayload);
-
-    const label = inspectContent(res.rawPayload).label?.fields;
-    expect(label).toMatchObject({ Label: '1', ContentProducer: t.tenant.providerCode, ProduceID: produceId });
+    writeFileSync(out, file);
+    expectLabelFields(file, t.tenant.providerCode, produceId);
 
     // ffprobe: the AIGC tag (GB 45438 Annex E keys, in order) and every tag it saw before.
-    const before = probeTags(inPath);
+    const before = ffprobeFormatTags(inPath);
     expect(before.title).toBe('生成的视频');
     if (rewrite === withAppleMeta) expect(before['com.apple.quicktime.make']).toBe('Apple');
-    const after = probeTags(out);
+    const after = ffprobeFormatTags(out);
     const tag = after.AIGC;
-    expect(tag).toBeDefined();
-    expect(Object.keys(JSON.parse(tag!) as object)).toEqual([...GB45438_KEYS]);
-    expect(JSON.parse(tag!)).toMatchObject({ Label: '1', ProduceID: produceId });
-    for (const [k, v] of Object.entries(before)) expect(after[k], `tag ${k}`).toBe(v);
+    expectAnnexELabel(tag, { Label: '1', ProduceID: produceId });
+    expectTagsKept(before, after, 'tag');
 
     // exiftool: Keys:AIGC with the same value; every tag it saw before, unchanged; the media
     // data moved by exactly what was inserted before it: the moov's growth when the moov comes
@@ -183,9 +145,9 @@ describe.runIf(enabled)('ffprobe, exiftool and ffmpeg read labeled MP4/MOV', () 
     const exBefore = exifLines(inPath);
     const exAfter = exifLines(out);
     expect(exAfter.filter((l) => l.startsWith('[Keys] AIGC:'))).toEqual([`[Keys] AIGC: ${tag!}`]);
-    const growth = res.rawPayload.length - input.length;
+    const growth = file.length - input.length;
     expect(growth).toBeGreaterThan(0);
-    const c2pa = topLevelBoxes(res.rawPayload).find((b) => b.type === 'uuid');
+    const c2pa = topLevelBoxes(file).find((b) => b.type === 'uuid');
     expect(c2pa, 'the C2PA manifest box').toBeDefined();
     const moovGrowth = growth - c2pa!.size;
     expect(mediaDataOffset(exAfter)).toBe(
@@ -195,18 +157,12 @@ describe.runIf(enabled)('ffprobe, exiftool and ffmpeg read labeled MP4/MOV', () 
     expect(missingLines(exBefore.filter(layout), exAfter.filter(layout))).toEqual([]);
 
     // Every frame and audio packet decodes identically (chunk offsets were moved right).
-    expect(framemd5(out)).toBe(framemd5(inPath));
+    expect(frameMd5(out)).toBe(frameMd5(inPath));
   });
 
   it('refuses a fragmented MP4 whose fragments the label would move (415 format.unsupported)', async () => {
     const input = buildVideo('frag.mp4', ['-movflags', 'frag_keyframe+empty_moov']);
-    const t = ws.app();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/labels',
-      headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
-      payload: input,
-    });
+    const res = await postLabel(ws.app(), input);
     expect(res.statusCode, res.body).toBe(415);
     expect((JSON.parse(res.body) as { code: string }).code).toBe('format.unsupported');
   });

@@ -7,65 +7,54 @@
  * when a long comment spreads the headers over several pages.
  * Run with `npm run test:interop`.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesEqual } from '@synthguard/core';
-import { inspectContent } from '@synthguard/engine';
 import { handlerById } from '@synthguard/formats';
 import { describe, expect, it } from 'vitest';
-import { bearer } from './testing/build.js';
-import { requireInteropTool, useInteropWorkspace } from './testing/interop.js';
+import {
+  FFMPEG,
+  FFPROBE,
+  decodedMd5,
+  expectAnnexELabel,
+  expectLabelFields,
+  expectTagsKept,
+  ffmpegFromLavfi,
+  ffprobeTags,
+  interopToolsPresent,
+  labelThroughApi,
+  useInteropWorkspace,
+} from './testing/interop.js';
 
-const enabled =
-  requireInteropTool('ffprobe', ['-version'], 'ffmpeg', 'ogg.interop.test.ts') !== undefined &&
-  requireInteropTool('ffmpeg', ['-version'], 'ffmpeg', 'ogg.interop.test.ts') !== undefined;
+const enabled = interopToolsPresent('ogg.interop.test.ts', FFPROBE, FFMPEG);
 const ws = useInteropWorkspace('sg-ogg-interop-', enabled, 20 * 1024 * 1024);
 const dir = ws.dir;
 
 /** A 2 s stereo tone with a title and an artist (and an optional long comment), encoded by ffmpeg. */
 function buildOgg(name: string, codecArgs: string[], extra: string[] = []): Buffer {
-  const path = join(dir, name);
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:duration=2:sample_rate=48000',
-    '-ac',
-    '2',
-    '-metadata',
-    'title=生成的音频',
-    '-metadata',
-    'artist=test-generator',
-    ...extra,
-    ...codecArgs,
-    '-y',
-    path,
-  ]);
-  return readFileSync(path);
+  return ffmpegFromLavfi(
+    join(dir, name),
+    ['sine=frequency=440:duration=2:sample_rate=48000'],
+    [
+      '-ac',
+      '2',
+      '-metadata',
+      'title=生成的音频',
+      '-metadata',
+      'artist=test-generator',
+      ...extra,
+      ...codecArgs,
+    ],
+  );
 }
 
 /** Format and stream tags, keys upper-cased (Ogg comment keys are case-insensitive). */
 function probeTags(path: string): { format: Record<string, string>; stream: Record<string, string> } {
-  const out = JSON.parse(
-    execFileSync('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', path], {
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    }),
-  ) as { format: { tags?: Record<string, string> }; streams: { tags?: Record<string, string> }[] };
-  const upper = (tags: Record<string, string> = {}) =>
+  const { format, streams } = ffprobeTags(path);
+  const upper = (tags: Record<string, string>) =>
     Object.fromEntries(Object.entries(tags).map(([k, v]) => [k.toUpperCase(), v]));
-  expect(out.streams).toHaveLength(1);
-  return { format: upper(out.format.tags), stream: upper(out.streams[0]!.tags) };
-}
-
-/** MD5 of the decoded samples; with -xerror ffmpeg exits non-zero on any decode error. */
-function decodedMd5(path: string): string {
-  return execFileSync('ffmpeg', ['-v', 'error', '-xerror', '-i', path, '-f', 'md5', '-'], {
-    encoding: 'utf8',
-  }).trim();
+  expect(streams).toHaveLength(1);
+  return { format: upper(format), stream: upper(streams[0]!) };
 }
 
 /** Body sizes of the file's pages (RFC 3533 §6: 27-byte header, segment table, body). */
@@ -93,35 +82,22 @@ describe.runIf(enabled)('ffmpeg reads and decodes labeled Ogg Vorbis and Opus', 
   it.each(cases)('%s', async (_name, file, codec, extra) => {
     const input = buildOgg(file, codec, extra);
     const t = ws.app();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/labels',
-      headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
-      payload: input,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.headers['synthguard-format']).toBe('ogg');
-    const produceId = res.headers['synthguard-produce-id'] as string;
+    const { file: labeled, produceId } = await labelThroughApi(t, input, { format: 'ogg' });
     const out = join(dir, `labeled-${file}`);
-    writeFileSync(out, res.rawPayload);
-
-    const label = inspectContent(res.rawPayload).label?.fields;
-    expect(label).toMatchObject({ Label: '1', ContentProducer: t.tenant.providerCode, ProduceID: produceId });
+    writeFileSync(out, labeled);
+    expectLabelFields(labeled, t.tenant.providerCode, produceId);
 
     const before = probeTags(join(dir, file));
     const after = probeTags(out);
     const tag = after.stream.AIGC ?? after.format.AIGC;
-    expect(tag).toBeDefined();
-    expect(JSON.parse(tag!)).toMatchObject({ Label: '1', ProduceID: produceId });
+    expectAnnexELabel(tag, { Label: '1', ProduceID: produceId });
     expect(before.stream.TITLE ?? before.format.TITLE).toBe('生成的音频');
-    for (const where of ['format', 'stream'] as const) {
-      for (const [k, v] of Object.entries(before[where]))
-        expect(after[where][k], `${where} tag ${k}`).toBe(v);
-    }
+    for (const where of ['format', 'stream'] as const)
+      expectTagsKept(before[where], after[where], `${where} tag`);
 
     expect(decodedMd5(out)).toBe(decodedMd5(join(dir, file)));
 
-    const removed = handlerById('ogg')!.aigc!.writeAigc(new Uint8Array(res.rawPayload), undefined);
+    const removed = handlerById('ogg')!.aigc!.writeAigc(new Uint8Array(labeled), undefined);
     expect(bytesEqual(removed, new Uint8Array(input))).toBe(true);
   });
 
@@ -132,20 +108,13 @@ describe.runIf(enabled)('ffmpeg reads and decodes labeled Ogg Vorbis and Opus', 
     const pad = 255 * 255 - 100 - probe + 1;
     const input = buildOgg('full.opus', opus, ['-metadata', `comment=${'x'.repeat(pad)}`]);
     expect(pageBodies(input)[1]).toBe(255 * 255 - 100);
-    const t = ws.app();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/labels',
-      headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
-      payload: input,
-    });
-    expect(res.statusCode, res.body).toBe(201);
+    const { file: labeled } = await labelThroughApi(ws.app(), input);
     const out = join(dir, 'labeled-full.opus');
-    writeFileSync(out, res.rawPayload);
-    expect(pageBodies(res.rawPayload).length).toBe(pageBodies(input).length + 1);
+    writeFileSync(out, labeled);
+    expect(pageBodies(labeled).length).toBe(pageBodies(input).length + 1);
     expect(probeTags(out).stream.AIGC).toBeDefined();
     expect(decodedMd5(out)).toBe(decodedMd5(join(dir, 'full.opus')));
-    const removed = handlerById('ogg')!.aigc!.writeAigc(new Uint8Array(res.rawPayload), undefined);
+    const removed = handlerById('ogg')!.aigc!.writeAigc(new Uint8Array(labeled), undefined);
     expect(bytesEqual(removed, new Uint8Array(input))).toBe(true);
   });
 });

@@ -10,19 +10,30 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bearer } from './testing/build.js';
-import { GB45438_KEYS, requireInteropTool, useInteropWorkspace } from './testing/interop.js';
+import {
+  EXIFTOOL,
+  exiftoolListing,
+  exiftoolTags,
+  expectAnnexELabel,
+  expectTagsKept,
+  interopToolsPresent,
+  labelThroughApi,
+  listedTimes,
+  requireInteropTool,
+  useInteropWorkspace,
+} from './testing/interop.js';
 
-const enabled =
-  requireInteropTool('exiftool', ['-ver'], 'libimage-exiftool-perl', 'ooxml.interop.test.ts') !== undefined &&
+const enabled = interopToolsPresent(
+  'ooxml.interop.test.ts',
+  EXIFTOOL,
   // exiftool decodes deflated ZIP entries only with Archive::Zip (a Recommends it may lack).
-  requireInteropTool(
-    'perl',
-    ['-MArchive::Zip', '-e', 'print "1\\n"'],
-    'libarchive-zip-perl',
-    'ooxml.interop.test.ts',
-  ) !== undefined &&
-  requireInteropTool('python3', ['--version'], 'python3', 'ooxml.interop.test.ts') !== undefined;
+  {
+    command: 'perl',
+    versionArgs: ['-MArchive::Zip', '-e', 'print "1\\n"'],
+    debianPackage: 'libarchive-zip-perl',
+  },
+  { command: 'python3', versionArgs: ['--version'], debianPackage: 'python3' },
+);
 const hasUnzip =
   enabled && requireInteropTool('unzip', ['-v'], 'unzip', 'ooxml.interop.test.ts') !== undefined;
 const ws = useInteropWorkspace('sg-ooxml-interop-', enabled, 10 * 1024 * 1024);
@@ -113,25 +124,6 @@ function pythonEntries(path: string): Record<string, string> {
   >;
 }
 
-/** Tags that describe the file on disk rather than its content. */
-const FILE_TAGS = new Set([
-  'SourceFile',
-  'System:FileName',
-  'System:Directory',
-  'System:FileSize',
-  'System:FileModifyDate',
-  'System:FileAccessDate',
-  'System:FileInodeChangeDate',
-  'System:FilePermissions',
-]);
-
-function tags(path: string): Record<string, unknown> {
-  const [all] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', '-a', path], { encoding: 'utf8' })) as [
-    Record<string, unknown>,
-  ];
-  return Object.fromEntries(Object.entries(all).filter(([k]) => !FILE_TAGS.has(k)));
-}
-
 const cases: [string, 'docx' | 'xlsx', boolean][] = [
   ['docx without custom properties', 'docx', false],
   ['docx with a custom property', 'docx', true],
@@ -144,38 +136,25 @@ describe.runIf(enabled)('exiftool and ZIP testers read labeled OOXML packages', 
     const inPath = join(dir, `${stem}.in.${kind}`);
     const input = pythonZip(inPath, parts(kind, custom));
     const t = ws.app();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/labels',
-      headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
-      payload: input,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.headers['synthguard-format']).toBe('ooxml');
+    const { file, produceId } = await labelThroughApi(t, input, { format: 'ooxml' });
     const outPath = join(dir, `${stem}.out.${kind}`);
-    writeFileSync(outPath, res.rawPayload);
+    writeFileSync(outPath, file);
 
     // exiftool's ZIP/OOXML reader shows custom properties in group [XML] under their name.
-    const human = execFileSync('exiftool', ['-G1', '-a', outPath], { encoding: 'utf8' });
-    expect(human.match(/^\[XML\]\s+AIGC\s+: /gm)).toHaveLength(1);
-    const before = tags(inPath);
-    const after = tags(outPath);
-    const label = JSON.parse(after['XML:AIGC'] as string) as Record<string, string>;
-    expect(Object.keys(label)).toEqual(GB45438_KEYS);
-    expect(label).toMatchObject({
+    expect(listedTimes(exiftoolListing(outPath), 'XML', 'AIGC')).toBe(1);
+    const before = exiftoolTags(inPath);
+    const after = exiftoolTags(outPath);
+    expectAnnexELabel(after['XML:AIGC'], {
       Label: '1',
       ContentProducer: t.tenant.providerCode,
-      ProduceID: res.headers['synthguard-produce-id'],
+      ProduceID: produceId,
     });
     // exiftool's [ZIP] tags describe the first entry, [Content_Types].xml, which gains the
     // Override for the custom part when the package had none: its CRC and sizes change by design.
     const changedByDesign = custom
       ? new Set<string>()
       : new Set(['ZIP:ZipCRC', 'ZIP:ZipCompressedSize', 'ZIP:ZipUncompressedSize']);
-    for (const [k, v] of Object.entries(before)) {
-      if (changedByDesign.has(k)) continue;
-      expect(after[k], `${name}: ${k}`).toEqual(v);
-    }
+    expectTagsKept(before, after, name, changedByDesign);
 
     // Python reads every part we did not edit with the same content, and the custom part.
     const edited = new Set(['[Content_Types].xml', '_rels/.rels', 'docProps/custom.xml']);

@@ -15,8 +15,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bearer } from './testing/build.js';
-import { GB45438_KEYS, requireInteropTool, useInteropWorkspace } from './testing/interop.js';
+import {
+  EXIFTOOL,
+  exiftoolListing,
+  exiftoolTags,
+  expectAnnexELabel,
+  expectTagsKept,
+  interopToolsPresent,
+  labelThroughApi,
+  listedTimes,
+  useInteropWorkspace,
+} from './testing/interop.js';
 
 const CONTENT = 'BT /F1 24 Tf 20 100 Td (Hello) Tj ET';
 const OBJECTS = [
@@ -59,27 +68,7 @@ function buildPdf(xrefStream: boolean): Buffer {
   ]);
 }
 
-/** Tags that describe the file on disk rather than its content. */
-const FILE_TAGS = new Set([
-  'SourceFile',
-  'System:FileName',
-  'System:Directory',
-  'System:FileSize',
-  'System:FileModifyDate',
-  'System:FileAccessDate',
-  'System:FileInodeChangeDate',
-  'System:FilePermissions',
-]);
-
-function tags(path: string): Record<string, unknown> {
-  const [all] = JSON.parse(
-    execFileSync('exiftool', ['-j', '-G1', '-a', '-struct', path], { encoding: 'utf8' }),
-  ) as [Record<string, unknown>];
-  return Object.fromEntries(Object.entries(all).filter(([k]) => !FILE_TAGS.has(k)));
-}
-
-const enabled =
-  requireInteropTool('exiftool', ['-ver'], 'libimage-exiftool-perl', 'pdf.interop.test.ts') !== undefined;
+const enabled = interopToolsPresent('pdf.interop.test.ts', EXIFTOOL);
 /** Optional: `qpdf --check` runs only where qpdf is installed (it is not on the CI image). */
 const qpdf = (() => {
   try {
@@ -122,34 +111,25 @@ describe.runIf(enabled)('exiftool reads the label in a PDF', () => {
     ]);
     const input = readFileSync(inPath);
     const t = ws.app();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/labels',
-      headers: { ...bearer(t.operator), 'content-type': 'application/octet-stream' },
-      payload: input,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.headers['synthguard-format']).toBe('pdf');
+    const { file, produceId } = await labelThroughApi(t, input, { format: 'pdf' });
     const outPath = join(dir, `${stem}.out.pdf`);
-    writeFileSync(outPath, res.rawPayload);
+    writeFileSync(outPath, file);
     // An incremental update: every input byte is kept, in place.
-    expect(Buffer.compare(res.rawPayload.subarray(0, input.length), input)).toBe(0);
+    expect(Buffer.compare(file.subarray(0, input.length), input)).toBe(0);
 
-    const human = execFileSync('exiftool', ['-G1', '-a', outPath], { encoding: 'utf8' });
-    expect(human.match(/^\[PDF\]\s+AIGC\s+: /gm)).toHaveLength(1);
-    expect(human).not.toMatch(/Warning|Error/);
-    const before = tags(inPath);
-    const after = tags(outPath);
-    const label = JSON.parse(after['PDF:AIGC'] as string) as Record<string, string>;
-    expect(Object.keys(label)).toEqual(GB45438_KEYS);
-    expect(label).toMatchObject({
+    const listing = exiftoolListing(outPath);
+    expect(listedTimes(listing, 'PDF', 'AIGC')).toBe(1);
+    expect(listing).not.toMatch(/Warning|Error/);
+    const before = exiftoolTags(inPath);
+    const after = exiftoolTags(outPath);
+    expectAnnexELabel(after['PDF:AIGC'], {
       Label: '1',
       ContentProducer: t.tenant.providerCode,
-      ProduceID: res.headers['synthguard-produce-id'],
+      ProduceID: produceId,
     });
     expect(before['PDF:Title']).toBe('生成的文档');
     expect(before['PDF:Producer']).toBeDefined();
-    for (const [k, v] of Object.entries(before)) expect(after[k], `${name}: ${k}`).toEqual(v);
+    expectTagsKept(before, after, name);
 
     if (qpdf !== undefined) execFileSync('qpdf', ['--check', outPath], { stdio: 'pipe' });
   });
