@@ -151,6 +151,10 @@ function insert(file: Uint8Array, store: Uint8Array): { file: Uint8Array; range:
   if (existing !== undefined)
     throw c2paError('c2pa.duplicate_store', 'The file already holds a C2PA manifest store; remove it first.');
   refuseUnpatchable(top);
+  // §4.2: an ftyp of size 0 runs to the end of the file; a box inserted after it would be read as its payload.
+  if (new DataView(file.buffer, file.byteOffset, file.byteLength).getUint32(top[0]!.start) === 0) {
+    throw corrupt('ftyp has size 0 (to the end of the file)', 0);
+  }
   const size = BOX_OVERHEAD + store.length;
   if (size > 0xffffffff) throw c2paError('c2pa.too_large', 'The manifest store is too large for one box.');
   const box = new Uint8Array(size);

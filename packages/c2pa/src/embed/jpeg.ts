@@ -146,6 +146,20 @@ function insert(file: Uint8Array, store: Uint8Array): { file: Uint8Array; range:
   if (find(file) !== undefined)
     throw c2paError('c2pa.duplicate_store', 'The JPEG already holds a C2PA manifest store; remove it first.');
   const segments = headerSegments(file);
+  // A stray continuation (Z > 1) of our instance, left by a broken store, would join the new
+  // store's run when read back and corrupt it.
+  const stray = segments.find((s) => {
+    const body = file.subarray(s.start + 4, s.end);
+    return (
+      s.marker === APP11 &&
+      body.length >= 8 &&
+      body[0] === 0x4a &&
+      body[1] === 0x50 &&
+      readU16BE(body, 2) === INSTANCE &&
+      readU32BE(body, 4) !== 1
+    );
+  });
+  if (stray !== undefined) throw corrupt('a stray manifest store segment', stray.start);
   let at = 2;
   for (const s of segments) if (s.marker === APP0) at = s.end;
   const bytes = app11Segments(store);

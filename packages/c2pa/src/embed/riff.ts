@@ -41,6 +41,8 @@ function walk(file: Uint8Array, form: string): RiffLayout {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const riffEnd = 8 + view.getUint32(4, true);
   if (riffEnd > file.length) throw corrupt('RIFF size beyond the end of the file', 4);
+  // The size counts the form type: smaller, and an inserted chunk would land before it.
+  if (riffEnd < 12) throw corrupt('RIFF size smaller than its form type', 4);
   const chunks: Chunk[] = [];
   let at = 12;
   while (at < riffEnd) {
@@ -86,6 +88,12 @@ export function riffEmbedding(form: 'WAVE' | 'WEBP'): ManifestEmbedding {
           'c2pa.duplicate_store',
           'The file already holds a C2PA manifest store; remove it first.',
         );
+      }
+      // Read back, a last odd chunk without its (tolerated) pad byte would take the new chunk's
+      // first byte as its pad.
+      const last = layout.chunks.at(-1);
+      if (last !== undefined && last.end < last.start + 8 + last.dataLength + (last.dataLength & 1)) {
+        throw corrupt('the last chunk lacks its pad byte', last.start);
       }
       const pad = store.length & 1;
       const chunkLength = 8 + store.length + pad;

@@ -6,7 +6,7 @@
  * (ISO/IEC 23008-12 Annex A.2, as ExifTool and libheif write it).
  */
 import { formatError } from '../errors.js';
-import { type BoxHeader, encodeBox, payloadStart, printable, readChildren } from '../isobmff/boxes.js';
+import { type BoxHeader, encodeBox, payloadStart, printable, readNestedChildren } from '../isobmff/boxes.js';
 import { bytesSource } from '../source.js';
 import { encodeUint, fourccBytes } from './bytes.js';
 import { Cursor } from './cursor.js';
@@ -75,7 +75,7 @@ export function parseIinf(file: Uint8Array, box: BoxHeader): Iinf {
   if (count > MAX_ITEMS) {
     throw formatError('format.corrupt', `iinf lists more than ${String(MAX_ITEMS)} items.`, { count });
   }
-  const children = readChildren(bytesSource(file), c.at, box.end, MAX_ITEMS);
+  const children = readNestedChildren(bytesSource(file), c.at, box.end, MAX_ITEMS);
   if (children.length !== count) {
     throw formatError('format.corrupt', 'iinf entry_count does not match its infe boxes.', {
       count,

@@ -5,7 +5,7 @@
  * and ExifTool attach XMP to the primary image.
  */
 import { formatError } from '../errors.js';
-import { type BoxHeader, encodeBox, payloadStart, readChildren } from '../isobmff/boxes.js';
+import { type BoxHeader, encodeBox, payloadStart, readNestedChildren } from '../isobmff/boxes.js';
 import { bytesSource } from '../source.js';
 import { encodeUint } from './bytes.js';
 import { Cursor } from './cursor.js';
@@ -36,7 +36,7 @@ export function parseIref(file: Uint8Array, box: BoxHeader): Iref {
   }
   const idSize = version === 0 ? 2 : 4;
   let total = 0;
-  const refs = readChildren(bytesSource(file), c.at, box.end, MAX_ITEMS).map((b): ItemReference => {
+  const refs = readNestedChildren(bytesSource(file), c.at, box.end, MAX_ITEMS).map((b): ItemReference => {
     const r = new Cursor(file, payloadStart(b), b.end, 'iref');
     const fromId = r.uint(idSize);
     const countAt = r.at;

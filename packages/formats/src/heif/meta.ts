@@ -6,7 +6,7 @@
  * file or the `idat` they point into.
  */
 import { formatError } from '../errors.js';
-import { type BoxHeader, payloadStart, readChildren } from '../isobmff/boxes.js';
+import { type BoxHeader, payloadStart, readNestedChildren } from '../isobmff/boxes.js';
 import { bytesSource } from '../source.js';
 import { Cursor } from './cursor.js';
 import { type Iinf, parseIinf } from './iinf.js';
@@ -86,7 +86,7 @@ function single(children: readonly BoxHeader[], type: string): BoxHeader | undef
 /** EntityToGroupBox (ISO/IEC 14496-12 §8.18.3): group_id, num_entities_in_group, entity_ids. */
 function parseGroups(file: Uint8Array, grpl: BoxHeader): number[] {
   const ids: number[] = [];
-  for (const g of readChildren(bytesSource(file), payloadStart(grpl), grpl.end, MAX_ITEMS)) {
+  for (const g of readNestedChildren(bytesSource(file), payloadStart(grpl), grpl.end, MAX_ITEMS)) {
     const c = new Cursor(file, payloadStart(g), g.end, 'grpl');
     c.fullBoxVersion();
     ids.push(c.uint(4));
@@ -107,7 +107,7 @@ function parseGroups(file: Uint8Array, grpl: BoxHeader): number[] {
 export function parseMeta(file: Uint8Array, box: BoxHeader): MetaLayout {
   const c = new Cursor(file, payloadStart(box), box.end, 'meta');
   c.fullBoxVersion();
-  const children = readChildren(bytesSource(file), c.at, box.end, MAX_META_CHILDREN);
+  const children = readNestedChildren(bytesSource(file), c.at, box.end, MAX_META_CHILDREN);
   const hdlr = single(children, 'hdlr');
   if (hdlr === undefined) throw formatError('format.corrupt', 'The meta box has no hdlr box.');
   const h = new Cursor(file, payloadStart(hdlr), hdlr.end, 'hdlr');

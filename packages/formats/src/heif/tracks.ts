@@ -5,7 +5,7 @@
  * their `meta`. Only that fixed path is walked, so nesting is bounded.
  */
 import { formatError } from '../errors.js';
-import { type BoxHeader, payloadStart, readChildren } from '../isobmff/boxes.js';
+import { type BoxHeader, payloadStart, readNestedChildren } from '../isobmff/boxes.js';
 import { bytesSource } from '../source.js';
 import { readUint } from './bytes.js';
 import { Cursor } from './cursor.js';
@@ -32,7 +32,7 @@ export interface MoovLayout {
 }
 
 function children(file: Uint8Array, box: BoxHeader): BoxHeader[] {
-  return readChildren(bytesSource(file), payloadStart(box), box.end, MAX_CHILDREN);
+  return readNestedChildren(bytesSource(file), payloadStart(box), box.end, MAX_CHILDREN);
 }
 
 function readOffsets(file: Uint8Array, box: BoxHeader, out: ChunkOffset[]): void {

@@ -70,7 +70,7 @@ const RIFF = [0x52, 0x49, 0x46, 0x46];
 const WEBP = [0x57, 0x45, 0x42, 0x50];
 const IMAGE = new Set(['VP8 ', 'VP8L']);
 /** Chunks that only the extended format may carry (they need VP8X flags or canvas). */
-const EXTENDED_ONLY = new Set(['VP8X', 'ALPH', 'ANIM', 'ANMF']);
+export const EXTENDED_ONLY: ReadonlySet<string> = new Set(['VP8X', 'ALPH', 'ANIM', 'ANMF']);
 
 export function readU32LE(b: Uint8Array, at: number): number {
   if (at < 0 || at + 4 > b.length) throw new RangeError('readU32LE out of bounds');

@@ -21,6 +21,7 @@
 import { bytesEqual, concatBytes } from '@synthguard/core';
 import { formatError } from '../errors.js';
 import {
+  EXTENDED_ONLY,
   MAX_RIFF_SIZE,
   VP8X_FLAG,
   VP8X_PAYLOAD_SIZE,
@@ -162,7 +163,14 @@ function removal(file: Uint8Array, layout: WebpLayout, xmp: WebpChunk): Edit[] {
   cleared[8] = flags;
   // The chunk that follows VP8X once the XMP chunk is gone.
   const next = layout.chunks.find((c) => c.start >= vp8x.end && c !== xmp);
-  if (image !== undefined && next === image.chunk && bytesEqual(cleared, buildVp8xChunk(image))) {
+  // A chunk only the extended format may carry (ALPH, ANIM, ANMF) keeps VP8X, whatever its flags say.
+  const needsVp8x = layout.chunks.some((c) => c !== vp8x && EXTENDED_ONLY.has(c.fourcc));
+  if (
+    image !== undefined &&
+    next === image.chunk &&
+    !needsVp8x &&
+    bytesEqual(cleared, buildVp8xChunk(image))
+  ) {
     edits.push({ start: vp8x.start, end: vp8x.end, bytes: new Uint8Array(0) });
   } else {
     edits.push(setFlags(vp8x, flags));
