@@ -15,9 +15,10 @@ export const ALLOWED = {
   labels: ['core', 'formats'],
   c2pa: ['core'],
   store: ['core'],
-  engine: ['core', 'contract', 'formats', 'labels', 'store', 'c2pa'],
-  server: ['core', 'contract', 'engine', 'formats', 'labels', 'store', 'c2pa'],
-  cli: ['core', 'contract', 'engine', 'formats', 'labels', 'store', 'c2pa'],
+  ledger: ['core'],
+  engine: ['core', 'contract', 'formats', 'labels', 'store', 'c2pa', 'ledger'],
+  server: ['core', 'contract', 'engine', 'formats', 'labels', 'store', 'c2pa', 'ledger'],
+  cli: ['core', 'contract', 'engine', 'formats', 'labels', 'store', 'c2pa', 'ledger'],
   console: ['contract'],
 };
 
