@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixedClock, isAppError } from '@synthguard/core';
+import { fixedClock } from '@synthguard/core';
 import { type Store, openStore } from '@synthguard/store';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import {
   openRuntime,
   revokeApiKey,
 } from './index.js';
+import { codeOf } from './testing/errors.js';
 
 const clock = fixedClock('2026-11-21T08:00:00Z');
 let store: Store;
@@ -28,16 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await store.close();
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (isAppError(err)) return err.code;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function buildPng(): Promise<Buffer> {
   return sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } })

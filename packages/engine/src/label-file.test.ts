@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDevelopmentChain } from '@synthguard/c2pa';
-import { fixedClock, isAppError, sha256Hex, usccCheckCharacter } from '@synthguard/core';
+import { fixedClock, sha256Hex, usccCheckCharacter } from '@synthguard/core';
 import { bytesSource, handlerById } from '@synthguard/formats';
 import { readImplicitLabel, writeImplicitLabel } from '@synthguard/labels';
 import { type Store, openStore } from '@synthguard/store';
@@ -30,6 +30,7 @@ import {
   memoryVault,
   verifyContent,
 } from './index.js';
+import { codeOf } from './testing/errors.js';
 
 const clock = fixedClock('2026-11-22T08:00:00Z');
 const mp4 = handlerById('mp4')!;
@@ -67,16 +68,6 @@ function buildMp4(chunks: readonly number[] = [500, 300, 200]): Uint8Array {
   };
   const moovSize = moovAt(0).length;
   return new Uint8Array(Buffer.concat([ftyp, moovAt(ftyp.length + moovSize + 8), box('mdat', ...media)]));
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (isAppError(err)) return err.code;
-    throw err;
-  }
-  throw new Error('expected a rejection');
 }
 
 function put(name: string, bytes: Uint8Array): string {

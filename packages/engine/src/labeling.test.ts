@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixedClock, isAppError, sha256Hex, usccCheckCharacter } from '@synthguard/core';
+import { fixedClock, sha256Hex, usccCheckCharacter } from '@synthguard/core';
 import { createDevelopmentChain, signManifest } from '@synthguard/c2pa';
 import { handlerById } from '@synthguard/formats';
 import { writeImplicitLabel } from '@synthguard/labels';
@@ -23,6 +23,7 @@ import {
   propagatorCode,
   verifyContent,
 } from './index.js';
+import { codeOf } from './testing/errors.js';
 
 const clock = fixedClock('2026-11-21T08:00:00Z');
 let store: Store;
@@ -40,16 +41,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await store.close();
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (isAppError(err)) return err.code;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 let usccSeq = 0;
 /** A fresh valid USCC (GB 32100 check character) per call. */
