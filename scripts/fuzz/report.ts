@@ -40,7 +40,8 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 /**
  * The summary: `rejected` counts inputs some operation refused with the target's typed error
- * (FormatError, C2paError or LabelError); `inputs/s` is per worker thread (busy time only).
+ * (FormatError, C2paError, LabelError or LedgerError); `inputs/s` is per worker thread (busy time
+ * only).
  */
 export function summaryTable(stats: readonly TargetStats[]): string {
   const rows = stats.map((s) => [

@@ -1,9 +1,10 @@
 /**
  * `npm run fuzz`: hostile-input fuzzing of every parser (format handlers, the C2PA reader, the
- * label parsers; see targets.ts). For each target it runs its seeds (seeds.ts) and then mutated
- * copies of them (mutate.ts), deterministically from `--seed`, in a pool of worker threads with a
- * per-input watchdog and allocation cap (pool.ts, alloc-guard.ts). Failing inputs go to
- * `fuzz-findings/` (findings.ts); the run prints a summary table and exits 1 on any finding.
+ * label parsers, the ledger's parsers and proof verifiers; see targets.ts). For each target it
+ * runs its seeds (seeds.ts) and then mutated copies of them (mutate.ts), deterministically from
+ * `--seed`, in a pool of worker threads with a per-input watchdog and allocation cap (pool.ts,
+ * alloc-guard.ts). Failing inputs go to `fuzz-findings/` (findings.ts); the run prints a summary
+ * table and exits 1 on any finding.
  *
  *   npm run fuzz                               100,000 inputs per target, random seed (printed)
  *   npm run fuzz:quick                         3,000 per target, --seed 1 (CI)
@@ -11,7 +12,7 @@
  *   npm run fuzz -- --replay fuzz-findings/png/<sha256>.bin
  *
  * Options: --seed N, --handler NAME[,NAME] (a target name or its prefix before the dot:
- * `c2pa`, `labels`), --count N, --quick, --workers N, --timeout-ms N (default 1000),
+ * `c2pa`, `labels`, `ledger`), --count N, --quick, --workers N, --timeout-ms N (default 1000),
  * --out DIR (default fuzz-findings), --replay FILE..., --list.
  */
 import { randomInt } from 'node:crypto';

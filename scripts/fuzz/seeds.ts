@@ -1,11 +1,13 @@
 /**
  * Seeds: valid files per fuzz target, built by the same test-only fixture builders the
  * conformance suites use (`packages/formats/src/testing/*-fixtures.ts`, the C2PA and labels
- * test builders; some use sharp). Main thread only.
+ * test builders; some use sharp), and for the ledger parsers valid inputs the ledger library
+ * itself builds (`ledgerSeeds`, keyed by target like `FORMAT_SEEDS`). Main thread only.
  *
  * Every registered format handler must have a builder here (`FORMAT_SEEDS` is keyed by
  * `FormatId`, so a new id fails type-checking, and `buildSeeds` fails the run for a handler
- * without one), and every target needs at least two seeds, labeled and unlabeled.
+ * without one), and every target needs at least two seeds, labeled and unlabeled (ledger
+ * targets: at least two).
  */
 import { utf8Encode } from '@synthguard/core';
 import {
@@ -16,6 +18,24 @@ import {
   signManifest,
 } from '@synthguard/c2pa';
 import { type FormatId, formatHandlers } from '@synthguard/formats';
+import {
+  type Checkpoint,
+  canonicalJson,
+  consistencyProof,
+  emptyTreeHash,
+  encodeEntryBundle,
+  entriesPath,
+  formatCheckpoint,
+  inclusionProof,
+  newTiles,
+  parseSignerKey,
+  signCheckpoint,
+  signNote,
+  type Tile,
+  tilePath,
+  tilesForTreeSize,
+  treeHash,
+} from '@synthguard/ledger';
 import {
   createSecurityData,
   encodeAigcLabel,
@@ -51,13 +71,21 @@ import { buildPngFixtures, resealPng } from '../../packages/formats/src/testing/
 import { buildTiffFixtures } from '../../packages/formats/src/testing/tiff-fixtures.js';
 import { buildWebpFixtures, resealWebp } from '../../packages/formats/src/testing/webp-fixtures.js';
 import { buildXmpFixtures } from '../../packages/labels/src/testing/xmp-fixtures.js';
+import { buildLeafData, buildLogOfSize } from '../../packages/ledger/src/testing/merkle-reference.js';
+import {
+  encodeProofCall,
+  FUZZ_LOG_ORIGIN,
+  FUZZ_LOG_SIGNER_KEY,
+  FUZZ_WITNESS_SIGNER_KEY,
+  type ProofCall,
+} from './ledger.js';
 import { resealOgg } from './reseal.js';
-import { FUZZ_LABEL } from './targets.js';
+import { FUZZ_LABEL, type LedgerTarget } from './targets.js';
 
 export interface Seed {
   readonly name: string;
   readonly bytes: Uint8Array;
-  /** Carries a label (XMP packet, AIGC field, C2PA manifest, SecurityData ...). */
+  /** Carries a label (XMP packet, AIGC field, C2PA manifest, SecurityData ...); ledger seeds: false. */
   readonly labeled: boolean;
 }
 
@@ -187,9 +215,144 @@ function labelSeeds(): Map<string, Seed[]> {
   ]);
 }
 
+/** Valid inputs of the ledger parsers, built with the library itself (fixed keys: see ledger.ts). */
+async function ledgerSeeds(): Promise<Map<string, Seed[]>> {
+  const seed = (name: string, bytes: Uint8Array): Seed => ({ name, bytes, labeled: false });
+  const str = (name: string, value: string): Seed => seed(name, utf8Encode(value));
+
+  // Tiles: the partial ones and the first and last full tile of each level of a 70,000-leaf
+  // tree, and the last tiles of the largest tree (six-element indexes).
+  const sample = (tiles: readonly Tile[]): Tile[] =>
+    tiles.filter(
+      (t, i) =>
+        t.width < 256 ||
+        tiles[i - 1]?.level !== t.level ||
+        tiles[i + 1]?.level !== t.level ||
+        tiles[i + 1]?.width !== 256,
+    );
+  const tiles = [...sample(tilesForTreeSize(70_000)), ...sample(newTiles(2 ** 52 - 70_000, 2 ** 52))];
+  const level0 = tiles.filter((t) => t.level === 0);
+
+  // A 13-leaf tree grown through storedHashes (merkle-reference.ts); roots by size.
+  const N = 13;
+  const log = await buildLogOfSize(N);
+  const root = (size: number): Uint8Array => treeHash(log.leaves.slice(0, size));
+  const inclusion = async (index: number, size: number): Promise<ProofCall> => ({
+    a: index,
+    b: size,
+    first: log.leaves[index]!,
+    second: root(size),
+    proof: await inclusionProof(index, size, log.reader),
+  });
+  const consistency = async (size1: number, size2: number): Promise<ProofCall> => ({
+    a: size1,
+    b: size2,
+    first: root(size1),
+    second: root(size2),
+    proof: await consistencyProof(size1, size2, log.reader),
+  });
+  const call = (c: ProofCall): Seed => seed(`${c.a}, ${c.b}, ${c.proof.length} hashes`, encodeProofCall(c));
+  const wrongLeaf = { ...(await inclusion(5, N)), first: log.leaves[6]! };
+
+  // Checkpoints and signed notes of the log (and a witness the targets do not know).
+  const logSigner = parseSignerKey(FUZZ_LOG_SIGNER_KEY);
+  const witness = parseSignerKey(FUZZ_WITNESS_SIGNER_KEY);
+  const checkpoint = (size: number, extensions: string[] = []): Checkpoint => ({
+    origin: FUZZ_LOG_ORIGIN,
+    size,
+    rootHash: root(size),
+    extensions,
+  });
+  const head = checkpoint(N);
+  const withExtensions = checkpoint(7, ['extension one', 'ext+2']);
+  const otherLog = { ...head, origin: 'other.synthguard.example/log' };
+  const spacedOrigin = `${FUZZ_LOG_ORIGIN} v2\n${N}\n${formatCheckpoint(head).split('\n')[2]!}\n`;
+
+  const jsonDocs: [string, unknown][] = [
+    ['RFC 8785 example', { b: [1e30, -0], a: 'é' }],
+    [
+      'ledger record',
+      {
+        v: 1,
+        kind: 'label',
+        produceId: FUZZ_LABEL.ProduceID,
+        producer: FUZZ_LABEL.ContentProducer,
+        digest: { alg: 'sha256', hex: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' },
+        at: '2026-11-22T02:00:00Z',
+        tags: ['a', 'b'],
+        extra: null,
+      },
+    ],
+    ['escapes and non-ASCII', { '\u0001\n"\\': 'tab\there \u001f \u007f 中文 😀', '': [true, false] }],
+    ['numbers', [0, -5, 0.1, 1e-7, 1e21, 123456789012345680000, 5e-324, 1.7976931348623157e308]],
+    ['sorted names', { '\u20ac': 1, '\r': 2, '1': 3, '\u0080': 4, '\ud83d\ude00': 5, '\ufb33': 6 }],
+    ['nested', [[[[[[[[[[{ a: [[]] }]]]]]]]]]]],
+    ['string', 'plain'],
+  ];
+
+  const seeds: Readonly<Record<LedgerTarget, Seed[]>> = {
+    parseTilePath: tiles.map((t) => str(`tile ${t.level}/${t.index}/${t.width}`, tilePath(t))),
+    parseEntriesPath: level0.map((t) => str(`bundle ${t.index}/${t.width}`, entriesPath(t))),
+    parseEntryBundle: [
+      seed('13 leaves', encodeEntryBundle(Array.from({ length: N }, (_, i) => buildLeafData(i)))),
+      seed('256 leaves', encodeEntryBundle(Array.from({ length: 256 }, (_, i) => buildLeafData(i)))),
+      seed('one empty entry', encodeEntryBundle([new Uint8Array(0)])),
+      seed('JSON records', encodeEntryBundle(jsonDocs.map(([, v]) => utf8Encode(canonicalJson(v))))),
+      seed('a 1,000-byte entry', encodeEntryBundle([new Uint8Array(1000).fill(0xa5), buildLeafData(1)])),
+    ],
+    parseCheckpoint: [
+      str('13 leaves', formatCheckpoint(head)),
+      str('empty tree', formatCheckpoint(checkpoint(0))),
+      str('extension lines', formatCheckpoint(withExtensions)),
+      str('origin with a space (parsed, not written)', spacedOrigin),
+    ],
+    openCheckpoint: [
+      str('signed', signCheckpoint(head, [logSigner])),
+      str('empty tree', signCheckpoint(checkpoint(0), [logSigner])),
+      str('cosigned by a witness', signCheckpoint(head, [witness, logSigner])),
+      str('extension lines', signCheckpoint(withExtensions, [logSigner])),
+      str('another log', signCheckpoint(otherLog, [logSigner])),
+      str('by the witness only', signCheckpoint(head, [witness])),
+      str('not a checkpoint', signNote('hello\n\nworld\n', [logSigner])),
+    ],
+    parseVerifierKey: [
+      str('log', logSigner.verifier.verifierKey),
+      str('witness', witness.verifier.verifierKey),
+      str(
+        'upper-case key ID',
+        logSigner.verifier.verifierKey.replace(/\+[0-9a-f]{8}\+/, (m) => m.toUpperCase()),
+      ),
+    ],
+    parseSignerKey: [str('log', FUZZ_LOG_SIGNER_KEY), str('witness', FUZZ_WITNESS_SIGNER_KEY)],
+    parseCanonicalJson: jsonDocs.map(([name, v]) => str(name, canonicalJson(v))),
+    verifyInclusion: [
+      call(await inclusion(0, 1)),
+      call(await inclusion(0, N)),
+      call(await inclusion(5, N)),
+      call(await inclusion(N - 1, N)),
+      call(await inclusion(7, 8)),
+      call(await inclusion(3, 7)),
+      seed('wrong leaf (false)', encodeProofCall(wrongLeaf)),
+    ],
+    verifyConsistency: [
+      call(await consistency(0, N)),
+      call(await consistency(N, N)),
+      call(await consistency(1, N)),
+      call(await consistency(4, N)),
+      call(await consistency(5, N)),
+      call(await consistency(6, N)),
+      call(await consistency(7, 8)),
+      call(await consistency(3, 7)),
+      call({ a: 0, b: 0, first: emptyTreeHash(), second: emptyTreeHash(), proof: [] }),
+    ],
+  };
+  return new Map(Object.entries(seeds).map(([name, list]) => [`ledger.${name}`, list]));
+}
+
 /**
  * Seeds of every target in `names`. Throws (failing the run) when a registered handler has no
- * builder, or a target has fewer than two seeds or lacks a labeled or an unlabeled one.
+ * builder, or a target has fewer than two seeds or (but the ledger's, which carry no label)
+ * lacks a labeled or an unlabeled one.
  */
 export async function buildSeeds(names: readonly string[]): Promise<Map<string, Seed[]>> {
   const all = new Map<string, Seed[]>();
@@ -203,6 +366,7 @@ export async function buildSeeds(names: readonly string[]): Promise<Map<string, 
   }
   if (names.some((n) => n.startsWith('c2pa.'))) for (const [k, v] of await c2paSeeds()) all.set(k, v);
   if (names.some((n) => n.startsWith('labels.'))) for (const [k, v] of labelSeeds()) all.set(k, v);
+  if (names.some((n) => n.startsWith('ledger.'))) for (const [k, v] of await ledgerSeeds()) all.set(k, v);
   const problems = missing.map(
     (id) => `${id}: registered handler without seeds (add it to scripts/fuzz/seeds.ts)`,
   );
@@ -213,6 +377,7 @@ export async function buildSeeds(names: readonly string[]): Promise<Map<string, 
       continue;
     }
     if (seeds.length < 2) problems.push(`${name}: ${seeds.length} seed(s), need at least 2`);
+    if (name.startsWith('ledger.')) continue;
     if (!seeds.some((s) => s.labeled)) problems.push(`${name}: no labeled seed`);
     if (!seeds.some((s) => !s.labeled)) problems.push(`${name}: no unlabeled seed`);
   }

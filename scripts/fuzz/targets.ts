@@ -9,14 +9,19 @@
  * - the C2PA reader, once per container it supports: `readManifest`, `removeManifest`, and
  *   `signManifest` on the stripped file, read back;
  * - the label-level parsers of `@synthguard/labels`: `decodeAigcLabel`, `readAigcFromXmp`
- *   (with `setAigcInXmp` / `removeAigcFromXmp`), `decodeSecurityData`, each re-encoded and decoded.
+ *   (with `setAigcInXmp` / `removeAigcFromXmp`), `decodeSecurityData`, each re-encoded and decoded;
+ * - the hostile-input parsers of `@synthguard/ledger`: tile and entry-bundle paths, entry
+ *   bundles, checkpoints (bare, and signed notes opened with the log's key), note keys, canonical
+ *   JSON, each formatted back where the module has a formatter; and the proof verifiers fed
+ *   mutated calls, compared with a reference verifier (ledger.ts).
  *
- * Only the target's typed error (FormatError / C2paError / LabelError) may escape an operation;
- * anything else, and any broken invariant, throws a `FuzzFailure`: a finding. Runs in the worker
- * threads (and in-process for `--replay`); the seeds live in `seeds.ts` (main thread only).
+ * Only the target's typed error (FormatError / C2paError / LabelError / LedgerError with a
+ * `ledger.*` code) may escape an operation; anything else, and any broken invariant, throws a
+ * `FuzzFailure`: a finding. Runs in the worker threads (and in-process for `--replay`); the seeds
+ * live in `seeds.ts` (main thread only).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { bytesEqual } from '@synthguard/core';
+import { bytesEqual, utf8Encode } from '@synthguard/core';
 import {
   C2paError,
   type C2paSigner,
@@ -44,7 +49,39 @@ import {
   removeAigcFromXmp,
   setAigcInXmp,
 } from '@synthguard/labels';
+import {
+  type Checkpoint,
+  canonicalJson,
+  canonicalJsonBytes,
+  checkBundleAgainstTile,
+  encodeEntryBundle,
+  encodeSignerKey,
+  entriesPath,
+  formatCheckpoint,
+  LedgerError,
+  leafHash,
+  type NoteVerifier,
+  openCheckpoint,
+  openNote,
+  parseCanonicalJson,
+  parseCheckpoint,
+  parseEntriesPath,
+  parseEntryBundle,
+  parseSignerKey,
+  parseTilePath,
+  parseVerifierKey,
+  tilePath,
+  verifyConsistency,
+  verifyInclusion,
+} from '@synthguard/ledger';
 import { encodeSecurityData } from '../../packages/labels/src/integrity/security-data.js';
+import {
+  decodeProofCall,
+  FUZZ_LOG_ORIGIN,
+  FUZZ_LOG_SIGNER_KEY,
+  refVerifyConsistency,
+  refVerifyInclusion,
+} from './ledger.js';
 
 /** A finding: an untyped error escaped an operation, or an invariant broke. */
 export class FuzzFailure extends Error {
@@ -119,6 +156,19 @@ class Session {
     }
   }
 
+  /** An operation that must fail with the typed error (a wrong width): not counted as a rejection. */
+  mustReject(op: string, fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof FuzzFailure) throw err;
+      if (this.allowed(err)) return;
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      throw new FuzzFailure('crash', op, `must reject with the typed error, threw ${message}`, err);
+    }
+    throw new FuzzFailure('invariant', op, 'accepted what it must reject');
+  }
+
   result(): RunResult {
     return { rejected: this.codes.join(' ') };
   }
@@ -131,6 +181,8 @@ function check(condition: boolean, op: string, message: string): asserts conditi
 const isFormatError = (err: unknown): err is FormatError => err instanceof FormatError;
 const isC2paError = (err: unknown): err is C2paError => err instanceof C2paError;
 const isLabelError = (err: unknown): err is LabelError => err instanceof LabelError;
+const isLedgerError = (err: unknown): err is LedgerError =>
+  err instanceof LedgerError && err.code.startsWith('ledger.');
 
 /** A label write (`write(file, value)`) and its read back; `undefined` removes. */
 function checkCarrier<V>(
@@ -324,12 +376,245 @@ function labelTargets(xmpValue: string): FuzzTarget[] {
   ];
 }
 
+/** The ledger targets (`ledger.<name>`), each one exported parser of `@synthguard/ledger`. */
+export const LEDGER_TARGETS = [
+  'parseTilePath',
+  'parseEntriesPath',
+  'parseEntryBundle',
+  'parseCheckpoint',
+  'openCheckpoint',
+  'parseVerifierKey',
+  'parseSignerKey',
+  'parseCanonicalJson',
+  'verifyInclusion',
+  'verifyConsistency',
+] as const;
+export type LedgerTarget = (typeof LEDGER_TARGETS)[number];
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const SPACE_OR_PLUS = /[\p{White_Space}+]/u;
+const PROBE = utf8Encode('synthguard fuzz probe\n');
+
+/** `name+hex+base64` at its first two `+`, the key ID in lower case (as the encoders write it). */
+function canonicalKeyText(text: string): { name: string; hex: string; key64: string } | undefined {
+  const a = text.indexOf('+');
+  const b = text.indexOf('+', a + 1);
+  if (a < 0 || b < 0) return undefined;
+  return { name: text.slice(0, a), hex: text.slice(a + 1, b).toLowerCase(), key64: text.slice(b + 1) };
+}
+
+/** A parsed checkpoint formats back to `text`, unless its origin is one we would not write. */
+function checkCheckpointText(s: Session, op: string, c: Checkpoint, text: string): void {
+  if (SPACE_OR_PLUS.test(c.origin)) {
+    // formatCheckpoint is stricter than the parser (the spec's SHOULD for the origin).
+    s.mustReject(`${op} -> formatCheckpoint`, () => formatCheckpoint(c));
+    return;
+  }
+  const back = s.must(`${op} -> formatCheckpoint`, () => formatCheckpoint(c));
+  check(back === text, `${op} -> formatCheckpoint`, 'does not give back the parsed text');
+}
+
+function proofResult(s: Session, op: string, got: boolean | Rejected, want: boolean | 'invalid'): void {
+  if (got === REJECTED) {
+    check(
+      want === 'invalid',
+      op,
+      `throws on a well-formed call the reference ${want ? 'accepts' : 'refutes'}`,
+    );
+    return;
+  }
+  check(typeof got === 'boolean', op, 'did not return a boolean');
+  check(got === want, op, `returned ${got}, the reference ${want === 'invalid' ? 'throws' : String(want)}`);
+}
+
+function ledgerTargets(): FuzzTarget[] {
+  const logSigner = parseSignerKey(FUZZ_LOG_SIGNER_KEY);
+  const logVerifier = parseVerifierKey(logSigner.verifier.verifierKey);
+  const known: readonly NoteVerifier[] = [logVerifier];
+
+  const runs: Readonly<Record<LedgerTarget, (s: Session, input: Uint8Array) => void>> = {
+    parseTilePath(s, input) {
+      const path = utf8.decode(input);
+      const tile = s.attempt('parseTilePath', () => parseTilePath(path));
+      if (tile === REJECTED) return;
+      const back = s.must('parseTilePath -> tilePath', () => tilePath(tile));
+      check(back === path, 'parseTilePath -> tilePath', 'does not give back the parsed path');
+    },
+    parseEntriesPath(s, input) {
+      const path = utf8.decode(input);
+      const bundle = s.attempt('parseEntriesPath', () => parseEntriesPath(path));
+      if (bundle === REJECTED) return;
+      const back = s.must('parseEntriesPath -> entriesPath', () => entriesPath(bundle));
+      check(back === path, 'parseEntriesPath -> entriesPath', 'does not give back the parsed path');
+      // The bundle's level-0 tile has the same coordinates.
+      const tile = s.must('tilePath -> parseTilePath', () =>
+        parseTilePath(tilePath({ level: 0, ...bundle })),
+      );
+      check(
+        tile.index === bundle.index && tile.width === bundle.width,
+        'tilePath -> parseTilePath',
+        'the level-0 tile has other coordinates',
+      );
+    },
+    parseEntryBundle(s, input) {
+      const entries = s.attempt('parseEntryBundle', () => parseEntryBundle(input));
+      if (entries === REJECTED) return;
+      const back = s.must('parseEntryBundle -> encodeEntryBundle', () => encodeEntryBundle(entries));
+      check(
+        bytesEqual(back, input),
+        'parseEntryBundle -> encodeEntryBundle',
+        'does not give back the bundle',
+      );
+      const width = entries.length;
+      s.must('parseEntryBundle(width)', () => parseEntryBundle(input, { index: 0, width }));
+      s.mustReject('parseEntryBundle(other width)', () =>
+        parseEntryBundle(input, { index: 0, width: width === 256 ? 255 : width + 1 }),
+      );
+      const tile = new Uint8Array(32 * width);
+      entries.forEach((e, i) => {
+        tile.set(leafHash(e), 32 * i);
+      });
+      s.must('checkBundleAgainstTile', () => {
+        checkBundleAgainstTile(entries, tile);
+      });
+    },
+    parseCheckpoint(s, input) {
+      const text = utf8.decode(input);
+      const c = s.attempt('parseCheckpoint', () => parseCheckpoint(text));
+      if (c !== REJECTED) checkCheckpointText(s, 'parseCheckpoint', c, text);
+    },
+    openCheckpoint(s, input) {
+      const note = s.attempt('openNote', () => openNote(input, known));
+      const opened = s.attempt('openCheckpoint', () => openCheckpoint(input, FUZZ_LOG_ORIGIN, known));
+      if (note === REJECTED) {
+        check(opened === REJECTED, 'openCheckpoint', 'opens a note openNote rejects');
+      } else {
+        check(note.text.endsWith('\n'), 'openNote', 'the text does not end in a newline');
+        check(note.signatures.length > 0, 'openNote', 'opened without a verified signature');
+        // Independently: the message starts with the text and a blank line, and the log key
+        // signed exactly the text's bytes.
+        const textBytes = utf8Encode(note.text);
+        check(
+          bytesEqual(input.subarray(0, textBytes.length), textBytes) && input[textBytes.length] === 0x0a,
+          'openNote',
+          'the text is not the start of the note',
+        );
+        for (const sig of note.signatures) {
+          check(
+            sig.name === logVerifier.name && sig.keyHash === logVerifier.keyHash,
+            'openNote',
+            'a verified signature is not by the known key',
+          );
+          const raw = Buffer.from(sig.base64, 'base64').subarray(4);
+          check(logVerifier.verify(textBytes, raw), 'openNote', 'a verified signature does not verify');
+        }
+        const body = s.attempt('openNote -> parseCheckpoint', () => parseCheckpoint(note.text));
+        const expected = body !== REJECTED && body.origin === FUZZ_LOG_ORIGIN;
+        check(
+          (opened !== REJECTED) === expected,
+          'openCheckpoint',
+          expected ? 'rejects a signed checkpoint of the log' : 'accepts what is not a checkpoint of the log',
+        );
+        if (opened !== REJECTED) {
+          check(opened.note.text === note.text, 'openCheckpoint', 'opened another text than openNote');
+          checkCheckpointText(s, 'openCheckpoint', opened.checkpoint, note.text);
+        }
+      }
+      // The same message as a string: valid UTF-8 opens alike; anything else is exercised only.
+      let message: string | undefined;
+      try {
+        message = strictUtf8.decode(input);
+      } catch {
+        message = undefined;
+      }
+      if (message === undefined) {
+        s.attempt('openNote(string)', () => openNote(utf8.decode(input), known));
+        return;
+      }
+      const again = s.attempt('openNote(string)', () => openNote(message, known));
+      check(
+        again === REJECTED ? note === REJECTED : note !== REJECTED && again.text === note.text,
+        'openNote(string)',
+        'differs from openNote on the bytes',
+      );
+    },
+    parseVerifierKey(s, input) {
+      const text = utf8.decode(input);
+      const v = s.attempt('parseVerifierKey', () => parseVerifierKey(text));
+      if (v === REJECTED) return;
+      const parts = canonicalKeyText(text);
+      check(
+        parts !== undefined && v.verifierKey === `${parts.name}+${parts.hex}+${parts.key64}`,
+        'parseVerifierKey -> verifierKey',
+        'does not give back the parsed key',
+      );
+      const again = s.must('verifierKey -> parseVerifierKey', () => parseVerifierKey(v.verifierKey));
+      check(
+        again.name === v.name && again.keyHash === v.keyHash && bytesEqual(again.publicKey, v.publicKey),
+        'verifierKey -> parseVerifierKey',
+        'parses to another key',
+      );
+      // The parsed public key in use (mutated keys may not be points): a boolean, never a throw.
+      const verified = s.must('verify', () => v.verify(PROBE, new Uint8Array(64)));
+      check(typeof verified === 'boolean', 'verify', 'did not return a boolean');
+    },
+    parseSignerKey(s, input) {
+      const text = utf8.decode(input);
+      const signer = s.attempt('parseSignerKey', () => parseSignerKey(text));
+      if (signer === REJECTED) return;
+      const parts = canonicalKeyText(text.slice('PRIVATE+KEY+'.length));
+      check(parts !== undefined, 'parseSignerKey', 'accepted a key without name+keyid+key');
+      const seed = new Uint8Array(Buffer.from(parts.key64, 'base64').subarray(1));
+      const back = s.must('parseSignerKey -> encodeSignerKey', () => encodeSignerKey(signer.name, seed));
+      check(
+        back === `PRIVATE+KEY+${parts.name}+${parts.hex}+${parts.key64}`,
+        'parseSignerKey -> encodeSignerKey',
+        'does not give back the parsed key',
+      );
+      const signature = s.must('sign', () => signer.sign(PROBE));
+      check(signer.verifier.verify(PROBE, signature), 'sign', 'its verifier rejects its signature');
+      const verifier = s.must('verifierKey -> parseVerifierKey', () =>
+        parseVerifierKey(signer.verifier.verifierKey),
+      );
+      check(verifier.keyHash === signer.keyHash, 'verifierKey -> parseVerifierKey', 'another key ID');
+    },
+    parseCanonicalJson(s, input) {
+      const text = utf8.decode(input);
+      const value = s.attempt('parseCanonicalJson', () => parseCanonicalJson(text));
+      if (value === REJECTED) return;
+      const back = s.must('parseCanonicalJson -> canonicalJson', () => canonicalJson(value));
+      check(back === text, 'parseCanonicalJson -> canonicalJson', 'does not give back the parsed text');
+      const bytes = s.must('canonicalJsonBytes', () => canonicalJsonBytes(value));
+      check(bytesEqual(bytes, utf8Encode(text)), 'canonicalJsonBytes', 'is not the UTF-8 of the text');
+    },
+    verifyInclusion(s, input) {
+      const { a, b, first, second, proof } = decodeProofCall(input);
+      const got = s.attempt('verifyInclusion', () => verifyInclusion(a, b, first, proof, second));
+      proofResult(s, 'verifyInclusion', got, refVerifyInclusion(a, b, first, proof, second));
+    },
+    verifyConsistency(s, input) {
+      const { a, b, first, second, proof } = decodeProofCall(input);
+      const got = s.attempt('verifyConsistency', () => verifyConsistency(a, b, proof, first, second));
+      proofResult(s, 'verifyConsistency', got, refVerifyConsistency(a, b, proof, first, second));
+    },
+  };
+  return LEDGER_TARGETS.map((name) => ({
+    name: `ledger.${name}`,
+    errorName: 'LedgerError',
+    run(input) {
+      const s = new Session(isLedgerError);
+      runs[name](s, input);
+      return s.result();
+    },
+  }));
+}
+
 export interface TargetOptions {
   /** Validation time of C2PA reads (the run's start: certificates are checked against it). */
   readonly now: Date;
 }
 
-/** Every target, in a stable order: handlers in registry order, then C2PA, then labels. */
+/** Every target, in a stable order: handlers in registry order, then C2PA, labels, ledger. */
 export function buildTargets(options: TargetOptions): FuzzTarget[] {
   const label = encodeAigcLabel(FUZZ_LABEL);
   const packet = setAigcInXmp(undefined, label);
@@ -342,6 +627,7 @@ export function buildTargets(options: TargetOptions): FuzzTarget[] {
     ...formatHandlers.map((h) => handlerTarget(h, packet, label)),
     ...c2paFormats.map((f) => c2paTarget(f, signer, options.now)),
     ...labelTargets(label),
+    ...ledgerTargets(),
   ];
 }
 
@@ -354,5 +640,6 @@ export function targetNames(): { readonly name: string; readonly errorName: stri
       name: `labels.${f}`,
       errorName: 'LabelError',
     })),
+    ...LEDGER_TARGETS.map((f) => ({ name: `ledger.${f}`, errorName: 'LedgerError' })),
   ];
 }
