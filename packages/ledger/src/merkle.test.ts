@@ -20,21 +20,12 @@ import {
   hex,
   refLeafHash,
   refRoot,
-  unhex,
+  RFC6962_TEST_LEAVES,
 } from './testing/merkle-reference.js';
 
 // RFC 6962 test vectors as published by transparency-dev/merkle (testonly/constants.go):
 // leaf inputs, the root for each size 0..8, and every complete subtree hash by [level][n].
-const CT_LEAVES = [
-  '',
-  '00',
-  '10',
-  '2021',
-  '3031',
-  '40414243',
-  '5051525354555657',
-  '606162636465666768696a6b6c6d6e6f',
-].map(unhex);
+const CT_LEAVES = RFC6962_TEST_LEAVES;
 const CT_ROOTS = [
   'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',

@@ -17,21 +17,13 @@ import {
   refPath,
   refProof,
   refRoot,
+  RFC6962_TEST_LEAVES,
   unhex,
 } from './testing/merkle-reference.js';
 
 // Inclusion and consistency vectors of transparency-dev/merkle (proof/verify_test.go, leaf
 // indexes made 0-based) over the RFC 6962 test leaves.
-const CT_LEAVES = [
-  '',
-  '00',
-  '10',
-  '2021',
-  '3031',
-  '40414243',
-  '5051525354555657',
-  '606162636465666768696a6b6c6d6e6f',
-].map(unhex);
+const CT_LEAVES = RFC6962_TEST_LEAVES;
 const CT_ROOTS = [
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
   'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',

@@ -97,3 +97,15 @@ export async function buildLogOfSize(size: number): Promise<TestLog> {
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
+
+/** The RFC 6962 test leaf inputs as transparency-dev/merkle publishes them (testonly/constants.go). */
+export const RFC6962_TEST_LEAVES: readonly Uint8Array[] = [
+  '',
+  '00',
+  '10',
+  '2021',
+  '3031',
+  '40414243',
+  '5051525354555657',
+  '606162636465666768696a6b6c6d6e6f',
+].map(unhex);
