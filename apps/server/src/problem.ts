@@ -61,6 +61,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   'content.label_forged': 422,
   'content.not_labeled': 422,
   'signing_key.unavailable': 500,
+  'runtime.c2pa_unusable': 500,
   'runtime.data_dir_locked': 500,
   'runtime.data_dir_unusable': 500,
   'store.not_found': 404,

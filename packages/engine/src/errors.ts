@@ -21,6 +21,7 @@ export type EngineErrorCode =
   | 'content.label_forged'
   | 'content.not_labeled'
   | 'signing_key.unavailable'
+  | 'runtime.c2pa_unusable'
   | 'runtime.data_dir_locked'
   | 'runtime.data_dir_unusable';
 

@@ -15,6 +15,7 @@ import {
   detectContent,
   directoryVault,
   identityFromPem,
+  loadC2paIdentity,
   inspectContent,
   labelContent,
   localOperator,
@@ -379,5 +380,16 @@ describe('formats without magic bytes', () => {
     expect(new TextDecoder().decode(out.file)).toMatch(/^---\nAIGC: '\{"Label":"1"/);
     // Once it has front matter, the bytes alone identify it.
     expect((await verifyContent(out.file, ctx.keyring)).status).toBe('valid');
+  });
+});
+
+describe('C2PA configuration', () => {
+  it('a configured chain file that cannot be read is runtime.c2pa_unusable, naming the file', async () => {
+    const missing = join(tmpdir(), 'sg-no-such-chain.pem');
+    const err = await loadC2paIdentity(tmpdir(), {
+      certificateChainFile: missing,
+      privateKeyFile: missing,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'runtime.c2pa_unusable', details: { path: missing } });
   });
 });

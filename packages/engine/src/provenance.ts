@@ -24,6 +24,7 @@ import {
   signManifest,
 } from '@synthguard/c2pa';
 import type { IntegrityOptions } from '@synthguard/labels';
+import { EngineError } from './errors.js';
 import { writeSecretFile } from './runtime/data-dir.js';
 
 export interface C2paIdentity {
@@ -71,16 +72,32 @@ export interface C2paConfig {
   readonly trustAnchorsFile?: string | undefined;
 }
 
+/** A configured PEM file; a missing or unreadable one is a clear start-up error, not a raw errno. */
+async function readPem(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new EngineError(
+      'runtime.c2pa_unusable',
+      `Cannot read the C2PA file ${path} (check SYNTHGUARD_C2PA_*).`,
+      {
+        cause: err,
+        details: { path },
+      },
+    );
+  }
+}
+
 /**
  * The configured chain, or the development chain in `<dataDir>/c2pa/` (created on first use:
  * root.pem, chain.pem, key.pem with mode 0600).
  */
 export async function loadC2paIdentity(dataDir: string, config: C2paConfig = {}): Promise<C2paIdentity> {
-  const extra = config.trustAnchorsFile === undefined ? '' : await readFile(config.trustAnchorsFile, 'utf8');
+  const extra = config.trustAnchorsFile === undefined ? '' : await readPem(config.trustAnchorsFile);
   if (config.certificateChainFile !== undefined && config.privateKeyFile !== undefined) {
     const [chain, key] = await Promise.all([
-      readFile(config.certificateChainFile, 'utf8'),
-      readFile(config.privateKeyFile, 'utf8'),
+      readPem(config.certificateChainFile),
+      readPem(config.privateKeyFile),
     ]);
     return identityFromPem(chain, key, extra, false);
   }

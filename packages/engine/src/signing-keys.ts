@@ -42,7 +42,14 @@ export function directoryVault(dir: string): PrivateKeyVault {
         return await readFile(join(dir, `${kid}.pem`), 'utf8');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw err;
+        throw new EngineError(
+          'signing_key.unavailable',
+          `Cannot read the signing key file of ${kid} in ${dir}.`,
+          {
+            cause: err,
+            details: { kid },
+          },
+        );
       }
     },
     async write(kid, pem) {

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { InvalidArgumentError } from 'commander';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 export interface PoolOptions {
@@ -22,6 +23,15 @@ function startWorker(): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
   return new Worker(boot, { eval: true });
+}
+
+/** `--jobs N`: a whole number from 1 to 256 (commander argParser). */
+export function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw new InvalidArgumentError('--jobs is a whole number from 1 to 256.');
+  }
+  return n;
 }
 
 export function defaultJobs(): number {

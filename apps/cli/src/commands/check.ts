@@ -3,9 +3,9 @@
  * several files, folders or globs run on all cores and give one JSON line per file.
  */
 import type { Detection, Verification } from '@synthguard/contract';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { expandInputs, isGlob } from '../batch/inputs.js';
-import { runPool } from '../batch/pool.js';
+import { parseJobs, runPool } from '../batch/pool.js';
 import { startProgress } from '../batch/progress.js';
 import { openReport } from '../batch/report.js';
 import type { WorkerRequest, WorkerResponse } from '../batch/worker-protocol.js';
@@ -21,13 +21,6 @@ interface CheckOptions {
   jobs?: number;
   json?: boolean;
   declared?: boolean;
-}
-
-function parseJobs(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256)
-    throw new InvalidArgumentError('--jobs is a whole number from 1 to 256.');
-  return n;
 }
 
 function common(cmd: Command): Command {

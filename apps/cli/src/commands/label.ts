@@ -17,7 +17,7 @@ import type { AigcLabel } from '@synthguard/labels';
 import type { Tenant } from '@synthguard/store';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { expandInputs, isGlob } from '../batch/inputs.js';
-import { defaultJobs, runPool } from '../batch/pool.js';
+import { defaultJobs, parseJobs, runPool } from '../batch/pool.js';
 import { startProgress } from '../batch/progress.js';
 import { openReport } from '../batch/report.js';
 import type { WorkerRequest } from '../batch/worker-protocol.js';
@@ -96,13 +96,6 @@ export function labelCommand(program: Command): void {
       const failed = await labelBatch(inputs, opts.outputDir, opts, global);
       if (failed > 0) process.exitCode = 1;
     });
-}
-
-function parseJobs(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256)
-    throw new InvalidArgumentError('--jobs is a whole number from 1 to 256.');
-  return n;
 }
 
 /** TC260-PG-20252A: the service code is the provider code's last 4 characters, [0-9A-Z]{4}. */

@@ -6,6 +6,7 @@
  * checked against the enclosing element before use, long-form lengths over 4 bytes and
  * indefinite lengths are refused, and only `C2paError('c2pa.corrupt')` escapes.
  */
+import { concatBytes } from '@synthguard/core';
 import { c2paError } from '../errors.js';
 
 // ---- writer -------------------------------------------------------------------------------
@@ -41,20 +42,8 @@ export function tlv(tag: number, content: Uint8Array): Uint8Array {
   return out;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-export const seq = (...items: Uint8Array[]): Uint8Array => tlv(TAG.SEQUENCE, concat(items));
-export const set = (...items: Uint8Array[]): Uint8Array => tlv(TAG.SET, concat(items));
+export const seq = (...items: Uint8Array[]): Uint8Array => tlv(TAG.SEQUENCE, concatBytes(items));
+export const set = (...items: Uint8Array[]): Uint8Array => tlv(TAG.SET, concatBytes(items));
 /** Context-specific constructed [n] (explicit tagging). */
 export const explicit = (n: number, inner: Uint8Array): Uint8Array => tlv(0xa0 | n, inner);
 export const octetString = (b: Uint8Array): Uint8Array => tlv(TAG.OCTET_STRING, b);

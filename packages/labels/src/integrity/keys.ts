@@ -13,6 +13,7 @@ import {
   sign,
   verify,
 } from 'node:crypto';
+import { concatBytes, startsWithAt } from '@synthguard/core';
 import { LabelError } from '../errors.js';
 import {
   SM2_PUBLIC_KEY_BYTES,
@@ -54,16 +55,6 @@ const SM2_PKCS8_MIDDLE = hex('a144034200');
 
 function hex(s: string): Uint8Array {
   return Uint8Array.from(Buffer.from(s, 'hex'));
-}
-
-function startsWith(bytes: Uint8Array, prefix: Uint8Array, at = 0): boolean {
-  if (bytes.length < at + prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
-  return true;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  return Uint8Array.from(Buffer.concat(parts));
 }
 
 export function keyIdOf(spki: Uint8Array): string {
@@ -118,12 +109,12 @@ function ed25519PublicKey(spki: Uint8Array): PublicSigningKey {
 function sm2Key(d: Uint8Array): SigningKey {
   const point = sm2PublicKey(d);
   const pub = sm2PublicKeyFromPoint(point);
-  const pkcs8 = concat(SM2_PKCS8_PREFIX, d, SM2_PKCS8_MIDDLE, point);
+  const pkcs8 = concatBytes([SM2_PKCS8_PREFIX, d, SM2_PKCS8_MIDDLE, point]);
   return { ...pub, sign: (message) => sm2Sign(d, message), toPkcs8Pem: () => pem('PRIVATE KEY', pkcs8) };
 }
 
 function sm2PublicKeyFromPoint(point: Uint8Array): PublicSigningKey {
-  const spki = concat(SM2_SPKI_PREFIX, point);
+  const spki = concatBytes([SM2_SPKI_PREFIX, point]);
   return {
     kid: keyIdOf(spki),
     alg: 'SM2-SM3',
@@ -142,7 +133,7 @@ export function generateSigningKey(alg: SignatureAlgorithm = 'Ed25519'): Signing
 /** Reads a PKCS #8 PEM private key (as written by `toPkcs8Pem` or OpenSSL). Throws `label.invalid_key`. */
 export function signingKeyFromPem(text: string): SigningKey {
   const der = fromPem(text, 'PRIVATE KEY');
-  if (startsWith(der, SM2_PKCS8_PREFIX)) {
+  if (startsWithAt(der, SM2_PKCS8_PREFIX)) {
     const d = der.subarray(SM2_PKCS8_PREFIX.length, SM2_PKCS8_PREFIX.length + 32);
     const key = sm2Key(Uint8Array.from(d));
     const stored = der.subarray(SM2_PKCS8_PREFIX.length + 32 + SM2_PKCS8_MIDDLE.length);
@@ -159,10 +150,10 @@ export function signingKeyFromPem(text: string): SigningKey {
 
 /** A verification key from DER SubjectPublicKeyInfo. Throws `label.invalid_key`. */
 export function publicKeyFromSpki(spki: Uint8Array): PublicSigningKey {
-  if (spki.length === ED25519_SPKI_PREFIX.length + 32 && startsWith(spki, ED25519_SPKI_PREFIX)) {
+  if (spki.length === ED25519_SPKI_PREFIX.length + 32 && startsWithAt(spki, ED25519_SPKI_PREFIX)) {
     return ed25519PublicKey(Uint8Array.from(spki));
   }
-  if (spki.length === SM2_SPKI_PREFIX.length + SM2_PUBLIC_KEY_BYTES && startsWith(spki, SM2_SPKI_PREFIX)) {
+  if (spki.length === SM2_SPKI_PREFIX.length + SM2_PUBLIC_KEY_BYTES && startsWithAt(spki, SM2_SPKI_PREFIX)) {
     const point = spki.subarray(SM2_SPKI_PREFIX.length);
     if (!isSm2PublicKey(point)) throw invalidKey('SM2 point not on the curve');
     return sm2PublicKeyFromPoint(Uint8Array.from(point));

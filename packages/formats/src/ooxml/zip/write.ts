@@ -6,7 +6,7 @@
  * other entry byte for byte. ZIP64 end records are written when the input had one or the counts
  * or offsets need them (§4.4.1.4).
  */
-import { utf8Encode } from '@synthguard/core';
+import { concatBytes, utf8Encode } from '@synthguard/core';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { formatError } from '../../errors.js';
 import type { ZipArchive, ZipEntry } from './archive.js';
@@ -85,18 +85,6 @@ function extraField(id: number, data: Uint8Array): Uint8Array {
   return out;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Compresses and frames one entry. Deterministic: equal specs give equal bytes. */
 export function encodeEntry(spec: EntrySpec): ZipPiece {
   const nameBytes = typeof spec.name === 'string' ? utf8Encode(spec.name) : spec.name;
@@ -114,7 +102,7 @@ export function encodeEntry(spec: EntrySpec): ZipPiece {
     putU64(localZip64, 0, spec.data.length);
     putU64(localZip64, 8, data.length);
   }
-  const localExtra = concat([
+  const localExtra = concatBytes([
     zip64 ? extraField(EXTRA_ZIP64, localZip64) : new Uint8Array(0),
     spec.localExtra ?? new Uint8Array(0),
   ]);
@@ -140,12 +128,12 @@ export function encodeEntry(spec: EntrySpec): ZipPiece {
     (w === 8 ? putU64 : putU32)(tail, signed + 4, data.length);
     (w === 8 ? putU64 : putU32)(tail, signed + 4 + w, spec.data.length);
   }
-  const local = concat([head, nameBytes, localExtra, data, tail]);
+  const local = concatBytes([head, nameBytes, localExtra, data, tail]);
 
   const centralZip64 = new Uint8Array(24);
   putU64(centralZip64, 0, spec.data.length);
   putU64(centralZip64, 8, data.length);
-  const centralExtra = concat([
+  const centralExtra = concatBytes([
     zip64 ? extraField(EXTRA_ZIP64, centralZip64) : new Uint8Array(0),
     spec.centralExtra ?? new Uint8Array(0),
   ]);
@@ -167,7 +155,7 @@ export function encodeEntry(spec: EntrySpec): ZipPiece {
   putU16(ch, 36, spec.internalAttributes ?? 0);
   putU32(ch, 38, spec.externalAttributes ?? 0);
   putU32(ch, 42, zip64 ? MAX32 : 0);
-  const central = concat([ch, nameBytes, centralExtra, comment]);
+  const central = concatBytes([ch, nameBytes, centralExtra, comment]);
   // The ZIP64 offset value sits after the two sizes in the ZIP64 extra (APPNOTE §4.5.3).
   const offsetField = zip64
     ? { at: CENTRAL_HEADER_SIZE + nameBytes.length + 4 + 16, width: 8 as const }
@@ -281,7 +269,7 @@ export function assembleZip(
   putU16(eocd, 20, end.comment.length);
   eocd.set(end.comment, EOCD_SIZE);
   parts.push(eocd);
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** A whole archive from entry specs (fixtures, and parts we create). */
