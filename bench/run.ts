@@ -7,6 +7,12 @@
  */
 import { runSuites } from './harness.js';
 import { labelsSuite } from './labels.bench.js';
+import { ledgerFsckSuite } from './ledger-fsck.bench.js';
+import { ledgerPostgresSuite } from './ledger-postgres.bench.js';
+import { ledgerSuite } from './ledger.bench.js';
 import { mediaSuite } from './media.bench.js';
 
-await runSuites([labelsSuite, mediaSuite], process.argv.slice(2));
+await runSuites(
+  [labelsSuite, mediaSuite, ledgerSuite, ledgerFsckSuite, ledgerPostgresSuite],
+  process.argv.slice(2),
+);

@@ -19,6 +19,7 @@ import {
 } from '@synthguard/c2pa';
 import { type FormatId, formatHandlers } from '@synthguard/formats';
 import {
+  buildProofBundle,
   type Checkpoint,
   canonicalJson,
   consistencyProof,
@@ -72,6 +73,7 @@ import { buildTiffFixtures } from '../../packages/formats/src/testing/tiff-fixtu
 import { buildWebpFixtures, resealWebp } from '../../packages/formats/src/testing/webp-fixtures.js';
 import { buildXmpFixtures } from '../../packages/labels/src/testing/xmp-fixtures.js';
 import { buildLeafData, buildLogOfSize } from '../../packages/ledger/src/testing/merkle-reference.js';
+import { buildRecordEntry, buildTileLog } from '../../packages/ledger/src/testing/tile-log.js';
 import {
   encodeProofCall,
   FUZZ_LOG_ORIGIN,
@@ -290,6 +292,18 @@ async function ledgerSeeds(): Promise<Map<string, Seed[]>> {
     ['string', 'plain'],
   ];
 
+  // Offline proof bundles (C2SP tlog-proof) of a 300-entry log of the fuzzed origin.
+  const tileLog = await buildTileLog(
+    Array.from({ length: 300 }, (_, i) => buildRecordEntry(i)),
+    { origin: FUZZ_LOG_ORIGIN, signer: logSigner },
+  );
+  const cosigned = signCheckpoint({ ...checkpoint(0), size: 300, rootHash: tileLog.root }, [
+    logSigner,
+    witness,
+  ]);
+  const proofBundle = (index: number, note = tileLog.checkpoint): Promise<string> =>
+    buildProofBundle(index, { read: tileLog.read, checkpoint: note, verifierKeys: [logSigner.verifier] });
+
   const seeds: Readonly<Record<LedgerTarget, Seed[]>> = {
     parseTilePath: tiles.map((t) => str(`tile ${t.level}/${t.index}/${t.width}`, tilePath(t))),
     parseEntriesPath: level0.map((t) => str(`bundle ${t.index}/${t.width}`, entriesPath(t))),
@@ -344,6 +358,12 @@ async function ledgerSeeds(): Promise<Map<string, Seed[]>> {
       call(await consistency(7, 8)),
       call(await consistency(3, 7)),
       call({ a: 0, b: 0, first: emptyTreeHash(), second: emptyTreeHash(), proof: [] }),
+    ],
+    parseProofBundle: [
+      str('index 0', await proofBundle(0)),
+      str('index 257', await proofBundle(257)),
+      str('last entry', await proofBundle(299)),
+      str('cosigned checkpoint', await proofBundle(100, cosigned)),
     ],
   };
   return new Map(Object.entries(seeds).map(([name, list]) => [`ledger.${name}`, list]));

@@ -54,6 +54,7 @@ import {
   canonicalJson,
   canonicalJsonBytes,
   checkBundleAgainstTile,
+  encodeProofBundle,
   encodeEntryBundle,
   encodeSignerKey,
   entriesPath,
@@ -67,12 +68,14 @@ import {
   parseCheckpoint,
   parseEntriesPath,
   parseEntryBundle,
+  parseProofBundle,
   parseSignerKey,
   parseTilePath,
   parseVerifierKey,
   tilePath,
   verifyConsistency,
   verifyInclusion,
+  verifyProofBundle,
 } from '@synthguard/ledger';
 import { encodeSecurityData } from '../../packages/labels/src/integrity/security-data.js';
 import {
@@ -388,6 +391,7 @@ export const LEDGER_TARGETS = [
   'parseCanonicalJson',
   'verifyInclusion',
   'verifyConsistency',
+  'parseProofBundle',
 ] as const;
 export type LedgerTarget = (typeof LEDGER_TARGETS)[number];
 
@@ -596,6 +600,35 @@ function ledgerTargets(): FuzzTarget[] {
       const { a, b, first, second, proof } = decodeProofCall(input);
       const got = s.attempt('verifyConsistency', () => verifyConsistency(a, b, proof, first, second));
       proofResult(s, 'verifyConsistency', got, refVerifyConsistency(a, b, proof, first, second));
+    },
+    parseProofBundle(s, input) {
+      const bundle = s.attempt('parseProofBundle', () => parseProofBundle(input));
+      if (bundle === REJECTED) return;
+      // Canonical text: what parses encodes back to the same text (or, for a checkpoint part
+      // that does not end in a newline, is refused by the stricter encoder).
+      if (bundle.checkpoint.endsWith('\n')) {
+        const back = s.must('parseProofBundle -> encodeProofBundle', () => encodeProofBundle(bundle));
+        check(
+          back === utf8.decode(input),
+          'parseProofBundle -> encodeProofBundle',
+          'does not give back the text',
+        );
+      } else {
+        s.mustReject('parseProofBundle -> encodeProofBundle', () => encodeProofBundle(bundle));
+      }
+      const verified = s.attempt('verifyProofBundle', () =>
+        verifyProofBundle(bundle, { verifierKeys: known, origin: FUZZ_LOG_ORIGIN }),
+      );
+      if (verified === REJECTED) return;
+      // Independently: the reference verifier accepts the same leaf, proof and signed root.
+      const want = refVerifyInclusion(
+        bundle.index,
+        verified.size,
+        leafHash(verified.entry),
+        bundle.proof,
+        verified.root,
+      );
+      check(want === true, 'verifyProofBundle', 'accepted a proof the reference verifier rejects');
     },
   };
   return LEDGER_TARGETS.map((name) => ({

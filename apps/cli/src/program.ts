@@ -4,7 +4,9 @@ import { inspectCommand } from './commands/inspect.js';
 import { signingKeyCommand } from './commands/signing-key.js';
 import { keyCommand } from './commands/key.js';
 import { labelCommand } from './commands/label.js';
+import { ledgerCommand } from './commands/ledger.js';
 import { tenantCommand } from './commands/tenant.js';
+import { witnessCommand } from './commands/witness.js';
 
 export const CLI_VERSION = '0.1.0';
 
@@ -24,5 +26,7 @@ export function buildProgram(): Command {
   tenantCommand(program);
   keyCommand(program);
   signingKeyCommand(program);
+  ledgerCommand(program);
+  witnessCommand(program);
   return program;
 }

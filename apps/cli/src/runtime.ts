@@ -26,6 +26,9 @@ export async function withRuntime<T>(opts: StoreOptions, fn: (rt: Runtime) => Pr
       privateKeyFile: envVar('SYNTHGUARD_C2PA_PRIVATE_KEY'),
       trustAnchorsFile: envVar('SYNTHGUARD_C2PA_TRUST_ANCHORS'),
     },
+    // The same ledger as the server: one origin, one retention policy.
+    ledgerOrigin: envVar('SYNTHGUARD_LEDGER_ORIGIN'),
+    ledgerRetention: envVar('SYNTHGUARD_LEDGER_RETENTION'),
   });
   try {
     if (runtime.adminCredentialCreated !== undefined) {

@@ -18,6 +18,7 @@ import { contentRoutes } from './routes/content.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { labelRoutes } from './routes/labels.js';
+import { ledgerRoutes } from './routes/ledger.js';
 import { provenanceRoutes } from './routes/provenance.js';
 import { signingKeyRoutes } from './routes/signing-keys.js';
 import { tenantRoutes } from './routes/tenants.js';
@@ -116,6 +117,7 @@ export async function buildApp(
   contentRoutes(app, ctx);
   tenantRoutes(app, ctx);
   keyRoutes(app, ctx);
+  ledgerRoutes(app, ctx);
   return app;
 }
 

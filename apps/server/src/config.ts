@@ -20,6 +20,12 @@ export interface ServerConfig {
     readonly privateKeyFile: string | undefined;
     readonly trustAnchorsFile: string | undefined;
   };
+  /** Checkpoint origin of the ledger; default `synthguard.local/ledger`. */
+  readonly ledgerOrigin: string | undefined;
+  /** Retention per event type, e.g. `default=184d,content.exported_unlabeled=365d`. */
+  readonly ledgerRetention: string | undefined;
+  /** Witnesses that cosign each checkpoint (C2SP tlog-witness). */
+  readonly witnesses: readonly { readonly url: string; readonly verifierKey: string }[];
 }
 
 const Env = z.object({
@@ -38,6 +44,9 @@ const Env = z.object({
   SYNTHGUARD_C2PA_CERT_CHAIN: z.string().min(1).optional(),
   SYNTHGUARD_C2PA_PRIVATE_KEY: z.string().min(1).optional(),
   SYNTHGUARD_C2PA_TRUST_ANCHORS: z.string().min(1).optional(),
+  SYNTHGUARD_LEDGER_ORIGIN: z.string().min(1).optional(),
+  SYNTHGUARD_LEDGER_RETENTION: z.string().min(1).optional(),
+  SYNTHGUARD_WITNESSES: z.string().min(1).optional(),
 });
 
 export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
@@ -68,5 +77,31 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
       privateKeyFile: e.SYNTHGUARD_C2PA_PRIVATE_KEY,
       trustAnchorsFile: e.SYNTHGUARD_C2PA_TRUST_ANCHORS,
     },
+    ledgerOrigin: e.SYNTHGUARD_LEDGER_ORIGIN,
+    ledgerRetention: e.SYNTHGUARD_LEDGER_RETENTION,
+    witnesses: parseWitnesses(e.SYNTHGUARD_WITNESSES),
   };
+}
+
+/**
+ * `SYNTHGUARD_WITNESSES`: whitespace- or comma-separated `<url>=<verifier key>` pairs, e.g.
+ * `https://witness.example=witness.example+1a2b3c4d+BA…`. The URL is the witness's submission
+ * prefix; the log posts to `<url>/add-checkpoint`.
+ */
+export function parseWitnesses(value: string | undefined): { url: string; verifierKey: string }[] {
+  if (value === undefined) return [];
+  return value
+    .split(/[\s,]+/)
+    .filter((p) => p !== '')
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      const url = at > 0 ? pair.slice(0, at) : '';
+      const verifierKey = at > 0 ? pair.slice(at + 1) : '';
+      if (!/^https?:\/\//.test(url) || verifierKey === '') {
+        throw new Error(
+          'Invalid configuration in the environment: SYNTHGUARD_WITNESSES wants <url>=<verifier key> pairs.',
+        );
+      }
+      return { url, verifierKey };
+    });
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '@synthguard/core';
-import type { C2paIdentity, Keyring } from '@synthguard/engine';
+import type { C2paIdentity, Keyring, Ledger, LedgerRecorder } from '@synthguard/engine';
 import type { Store } from '@synthguard/store';
 import type { Metrics } from './metrics.js';
 
@@ -11,6 +11,15 @@ export interface AppContext {
   /** The installation's C2PA signing identity (and the roots its manifests chain to). */
   readonly c2pa: C2paIdentity;
   readonly clock: Clock;
+  /**
+   * The tamper-evident ledger («03»): its log is served at /ledger/*, proofs and records at
+   * /v1/ledger/*; every labeling, propagation and admin action goes through its record().
+   */
+  readonly ledger: Ledger;
+  /** The ledger's record(), as engines take it (labeling, propagation, admin actions). */
+  readonly recorder: LedgerRecorder;
+  /** The latest checkpoint with witness cosignatures, when witnesses have cosigned the latest size. */
+  readonly witnessedCheckpoint?: (() => string | undefined) | undefined;
   readonly metrics: Metrics;
   readonly maxUploadBytes: number;
   readonly shuttingDown: () => boolean;

@@ -4,6 +4,7 @@ import { openRuntime } from '@synthguard/engine';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { configFromEnv } from './config.js';
+import { startWitnessing } from './witnessing.js';
 import { Metrics } from './metrics.js';
 
 async function main(): Promise<void> {
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     signatureAlgorithm: config.signatureAlgorithm,
     c2pa: config.c2pa,
+    ledgerOrigin: config.ledgerOrigin,
+    ledgerRetention: config.ledgerRetention,
   });
   if (runtime.adminCredentialCreated !== undefined) {
     log.warn(
@@ -21,6 +24,21 @@ async function main(): Promise<void> {
       `First start: an admin API key was written to ${runtime.adminCredentialCreated} (mode 0600). Keep it secret.`,
     );
   }
+  const witnessing = startWitnessing(runtime.ledger.log, config.witnesses, log);
+  // Retention: personal fields past their period are crypto-shredded hourly (leaves stay).
+  const expire = (): void => {
+    runtime.ledger.expireRecords().then(
+      (outcome) => {
+        log.info({ ...outcome }, 'ledger retention: expired personal fields');
+      },
+      (err: unknown) => {
+        log.error({ err }, 'ledger retention run failed');
+      },
+    );
+  };
+  const expiry = setInterval(expire, 3_600_000);
+  expiry.unref();
+  expire();
   let shuttingDown = false;
   const app = await buildApp(
     {
@@ -28,6 +46,9 @@ async function main(): Promise<void> {
       keyring: runtime.keyring,
       c2pa: runtime.c2pa,
       clock: runtime.clock,
+      ledger: runtime.ledger,
+      recorder: runtime.recorder,
+      witnessedCheckpoint: () => witnessing.witnessedCheckpoint(),
       metrics: new Metrics(),
       maxUploadBytes: config.maxUploadBytes,
       shuttingDown: () => shuttingDown,
@@ -46,6 +67,9 @@ async function main(): Promise<void> {
     timer.unref();
     try {
       await app.close();
+      clearInterval(expiry);
+      witnessing.stop();
+      await witnessing.idle();
       await runtime.close();
       log.info('shut down cleanly');
       process.exit(0);

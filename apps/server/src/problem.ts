@@ -3,6 +3,7 @@ import type { C2paErrorCode } from '@synthguard/c2pa';
 import type { EngineErrorCode } from '@synthguard/engine';
 import type { FormatErrorCode } from '@synthguard/formats';
 import type { LabelErrorCode } from '@synthguard/labels';
+import type { LedgerErrorCode } from '@synthguard/ledger';
 import type { StoreErrorCode } from '@synthguard/store';
 
 /** Errors raised at the HTTP edge itself. */
@@ -16,7 +17,13 @@ export type HttpErrorCode =
   | 'internal';
 
 export type ErrorCode =
-  FormatErrorCode | LabelErrorCode | C2paErrorCode | EngineErrorCode | StoreErrorCode | HttpErrorCode;
+  | FormatErrorCode
+  | LabelErrorCode
+  | C2paErrorCode
+  | LedgerErrorCode
+  | EngineErrorCode
+  | StoreErrorCode
+  | HttpErrorCode;
 
 /**
  * The one table from stable error codes to HTTP status. Typed as a complete record, so a new
@@ -61,6 +68,42 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   'content.label_forged': 422,
   'content.not_labeled': 422,
   'signing_key.unavailable': 500,
+  'ledger.invalid_argument': 422,
+  'ledger.out_of_range': 422,
+  'ledger.invalid_proof': 422,
+  'ledger.invalid_tile': 422,
+  'ledger.invalid_path': 400,
+  'ledger.invalid_bundle': 422,
+  'ledger.read_failed': 500,
+  'ledger.invalid_key': 422,
+  'ledger.malformed_note': 422,
+  'ledger.unknown_key': 422,
+  'ledger.invalid_signature': 422,
+  'ledger.malformed_checkpoint': 422,
+  'ledger.origin_mismatch': 422,
+  'ledger.invalid_json': 422,
+  'ledger.malformed_proof': 422,
+  'ledger.proof_failed': 422,
+  'ledger.entry_mismatch': 422,
+  'ledger.corrupt': 500,
+  'ledger.evidence_invalid': 422,
+  'ledger.malformed_request': 400,
+  'ledger.witness_unknown_log': 404,
+  'ledger.witness_conflict': 409,
+  'ledger.inconsistent_checkpoint': 422,
+  'ledger.invalid_cosignature': 502,
+  'ledger.witness_failed': 502,
+  'ledger.clock_backwards': 503,
+  'ledger.storage_full': 507,
+  'ledger.storage_failed': 500,
+  'ledger.closed': 503,
+  'ledger.entry_too_large': 422,
+  'ledger.locked': 503,
+  'ledger.unavailable': 503,
+  'ledger.config_invalid': 500,
+  'ledger.record_invalid': 422,
+  'ledger.subject_key_unavailable': 500,
+  'ledger.record_not_found': 404,
   'runtime.c2pa_unusable': 500,
   'runtime.data_dir_locked': 500,
   'runtime.data_dir_unusable': 500,
@@ -88,7 +131,9 @@ const TITLES: Readonly<Record<number, string>> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 export function statusFor(code: string): number {

@@ -12,6 +12,7 @@ export const SCOPES = [
   'keys:write',
   'labels:write',
   'content:read',
+  'ledger:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -20,6 +21,6 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
   admin: SCOPES,
   operator: ['tenants:read', 'labels:write', 'content:read'],
   reviewer: ['tenants:read', 'content:read'],
-  compliance: ['tenants:read', 'keys:read', 'content:read'],
-  inspector: ['tenants:read', 'keys:read', 'content:read'],
+  compliance: ['tenants:read', 'keys:read', 'content:read', 'ledger:read'],
+  inspector: ['tenants:read', 'keys:read', 'content:read', 'ledger:read'],
 };

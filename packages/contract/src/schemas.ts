@@ -115,6 +115,28 @@ export const ContentRecord = z.object({
   signingKeyId: z.string().nullable().describe('Key id of the signature written'),
 });
 
+export const LedgerRecord = z.object({
+  id: z.string(),
+  type: z.string().describe('Event type, e.g. content.labeled, admin.action'),
+  tenantId: z.string().nullable().describe('null for installation-wide events'),
+  time: z.iso.datetime(),
+  index: z.number().int().describe('Leaf index in the log'),
+  leaf: z
+    .string()
+    .describe('The log entry: RFC 8785 canonical JSON; SHA-256(0x00 || UTF-8) is the leaf hash'),
+  produceId: z.string().optional(),
+  contentDigest: z.string().optional(),
+  facts: z.record(z.string(), z.unknown()),
+  retainUntil: z.iso.datetime().describe('Personal fields are dropped (crypto-shredded) after this instant'),
+  personal: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Personal fields, decrypted; absent once erased or expired'),
+  erased: z.boolean(),
+});
+
+export const LedgerRecordList = z.object({ items: z.array(LedgerRecord) });
+
 export const LabelQuery = z
   .object({
     service: ServiceCode.optional().describe("Service code; default the one in the tenant's provider code"),

@@ -34,6 +34,7 @@ export {
   newLabel,
   recordLabel,
   recordWrite,
+  labelDigest,
 } from './labeling.js';
 export { type LabelFileOutcome, type LabelFileRequest, labelFile } from './label-file.js';
 export {
@@ -99,3 +100,64 @@ export {
   isC2paFormat,
   loadC2paIdentity,
 } from './provenance.js';
+export {
+  LEDGER_EVENTS,
+  LEDGER_EVENT_TYPES,
+  type LedgerEventSpec,
+  type LedgerEventType,
+  MIN_RETENTION_DAYS,
+  isLedgerEventType,
+} from './ledger/events.js';
+export {
+  MAX_RETENTION_DAYS,
+  type RetentionPolicy,
+  type RetentionSettings,
+  parseRetention,
+  retentionPolicy,
+} from './ledger/retention.js';
+export {
+  LEAF_VERSION,
+  type Leaf,
+  type LeafBody,
+  type LedgerJson,
+  type LedgerJsonObject,
+  type Opening,
+  commitment,
+  opens,
+} from './ledger/leaf.js';
+export {
+  type EraseOutcome,
+  type ExpireOutcome,
+  type Ledger,
+  type LedgerOptions,
+  type LedgerRecordView,
+  type LedgerRecorder,
+  type RecordInput,
+  type RecordOptions,
+  type RecordSubject,
+  type RecordedEntry,
+  createLedger,
+} from './ledger/record.js';
+export { SUBJECT_MASTER_KEY_FILE, type SubjectSecrets, subjectSecrets } from './ledger/subject-keys.js';
+export {
+  CHECKPOINT_KEY_FILE,
+  DEFAULT_LEDGER_ORIGIN,
+  LEDGER_DIR,
+  type OpenLedgerOptions,
+  checkLedgerOrigin,
+  openLedger,
+} from './ledger/open.js';
+export {
+  type LedgerListing,
+  type LedgerRecordQuery,
+  ledgerRecordPages,
+  listLedgerRecords,
+} from './ledger/list.js';
+export {
+  type PostgresLedger,
+  type PostgresLedgerOptions,
+  openPostgresLedger,
+} from './ledger/postgres/ledger.js';
+export { type PostgresJournalOptions, type QueueClaims, postgresJournal } from './ledger/postgres/journal.js';
+export { type PostgresTileStoreOptions, postgresTileStore } from './ledger/postgres/tile-store.js';
+export { LEDGER_LOCK_CLASS } from './ledger/postgres/leadership.js';

@@ -10,6 +10,7 @@ import {
 import type { ApiKey, Store } from '@synthguard/store';
 import { EngineError } from './errors.js';
 import { parseInput } from './input.js';
+import type { LedgerRecorder } from './ledger/record.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -34,10 +35,15 @@ export interface IssueKeyInput {
   readonly createdBy: string | null;
 }
 
+/**
+ * Issues a key. With `ledger`, the key and its admin.action record commit together: when the
+ * ledger cannot record, no key is issued.
+ */
 export async function issueApiKey(
   store: Store,
   input: IssueKeyInput,
   clock: Clock = systemClock,
+  ledger?: LedgerRecorder,
 ): Promise<IssuedKey> {
   const allowed = ROLE_SCOPES[input.role];
   const scopes = input.scopes ?? allowed;
@@ -49,16 +55,39 @@ export async function issueApiKey(
   }
   const id = newUlid(clock.now()).toLowerCase();
   const secret = randomToken(32);
-  const key = await store.apiKeys.create({
-    id,
-    tenantId: input.tenantId,
-    name: input.name,
-    role: input.role,
-    scopes: [...new Set(scopes)],
-    secretHash: sha256Hex(secret),
-    createdAt: clock.now(),
-    createdBy: input.createdBy,
-  });
+  const create = (db: Store): Promise<ApiKey> =>
+    db.apiKeys.create({
+      id,
+      tenantId: input.tenantId,
+      name: input.name,
+      role: input.role,
+      scopes: [...new Set(scopes)],
+      secretHash: sha256Hex(secret),
+      createdAt: clock.now(),
+      createdBy: input.createdBy,
+    });
+  const key =
+    ledger === undefined
+      ? await create(store)
+      : await store.transaction(async (tx) => {
+          const created = await create(tx);
+          // The key's name is free text (it may name a person): not logged.
+          await ledger.record(
+            {
+              type: 'admin.action',
+              tenantId: created.tenantId,
+              facts: {
+                action: 'api_key.issued',
+                actor: input.createdBy,
+                keyId: created.id,
+                role: created.role,
+                scopes: [...created.scopes],
+              },
+            },
+            { store: tx },
+          );
+          return created;
+        });
   return { key, token: `sg_${id}_${secret}` };
 }
 
@@ -68,6 +97,7 @@ export async function issueApiKeyAs(
   principal: Principal,
   input: ApiKeyCreate,
   clock: Clock = systemClock,
+  ledger?: LedgerRecorder,
 ): Promise<IssuedKey> {
   const req = parseInput(schemas.ApiKeyCreate, input);
   let tenantId: string | null = req.tenantId === undefined ? principal.tenantId : req.tenantId;
@@ -78,7 +108,7 @@ export async function issueApiKeyAs(
     throw new EngineError('tenant.not_found', `No tenant with id ${tenantId}.`);
   }
   tenantId ??= null;
-  return issueApiKey(store, { ...req, tenantId, createdBy: principal.actor }, clock);
+  return issueApiKey(store, { ...req, tenantId, createdBy: principal.actor }, clock, ledger);
 }
 
 /** Resolves a bearer token to its principal, or throws auth.* errors. */
@@ -105,12 +135,16 @@ export async function authenticate(
   return { actor: key.id, tenantId: key.tenantId, role: key.role, scopes: new Set(key.scopes as Scope[]) };
 }
 
-/** Revokes a key. The last installation-wide admin key cannot be revoked (nobody could log in again). */
+/**
+ * Revokes a key. The last installation-wide admin key cannot be revoked (nobody could log in
+ * again). With `ledger`, the revocation and its admin.action record commit together.
+ */
 export async function revokeApiKey(
   store: Store,
   principal: Principal,
   id: string,
   clock: Clock = systemClock,
+  ledger?: LedgerRecorder,
 ): Promise<ApiKey> {
   const key = await store.apiKeys.get(id);
   if (key === undefined || (principal.tenantId !== null && key.tenantId !== principal.tenantId)) {
@@ -123,7 +157,19 @@ export async function revokeApiKey(
       'This is the last installation admin key; issue another one first.',
     );
   }
-  return store.apiKeys.revoke(id, clock.now());
+  if (ledger === undefined) return store.apiKeys.revoke(id, clock.now());
+  return store.transaction(async (tx) => {
+    const revoked = await tx.apiKeys.revoke(id, clock.now());
+    await ledger.record(
+      {
+        type: 'admin.action',
+        tenantId: revoked.tenantId,
+        facts: { action: 'api_key.revoked', actor: principal.actor, keyId: revoked.id, role: revoked.role },
+      },
+      { store: tx },
+    );
+    return revoked;
+  });
 }
 
 /** The principal of the local operator at the CLI: whoever can read the data directory is admin. */

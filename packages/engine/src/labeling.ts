@@ -1,5 +1,6 @@
 import { schemas } from '@synthguard/contract';
 import { type Clock, newUlid, sha256Hex } from '@synthguard/core';
+import { canonicalJsonBytes } from '@synthguard/ledger';
 import { type FormatHandler, detectFormat, handlerByMediaType } from '@synthguard/formats';
 import {
   type AigcLabel,
@@ -12,6 +13,7 @@ import {
 } from '@synthguard/labels';
 import type { ContentRecord, Store, Tenant } from '@synthguard/store';
 import { EngineError } from './errors.js';
+import type { LedgerRecorder } from './ledger/record.js';
 import { type Principal, authorize, resolveTenantId } from './principal.js';
 import { type C2paIdentity, addManifest, dropOwnManifest, integrityOptionsFor } from './provenance.js';
 import type { Keyring } from './signing-keys.js';
@@ -24,6 +26,17 @@ export interface LabelingContext {
   readonly clock: Clock;
   /** The installation's C2PA signing identity; without it no manifest is written. */
   readonly c2pa?: C2paIdentity | undefined;
+  /**
+   * The ledger's recorder («03»): every label write and propagation is recorded before its
+   * content record is stored; when it cannot record, the write fails. The runtime always has
+   * one (`runtime.recorder`); without it (bare test contexts) nothing is logged.
+   */
+  readonly recorder?: LedgerRecorder | undefined;
+}
+
+/** SHA-256 hex of a label's canonical JSON (RFC 8785): how the ledger names a label it replaced. */
+export function labelDigest(label: AigcLabel): string {
+  return sha256Hex(canonicalJsonBytes({ ...label }));
 }
 
 export interface LabelRequest {
@@ -222,17 +235,41 @@ export interface LabelWrite {
   readonly signingKeyId: string;
 }
 
-/** Records a labeling write as the tenant's content record (action `produce`). */
-export function recordWrite(
+/**
+ * Records a labeling write: first in the ledger (content.labeled, durable), then as the tenant's
+ * content record (action `produce`). When the ledger cannot record, nothing is stored and the
+ * labeled file is not handed out.
+ */
+export async function recordWrite(
   ctx: LabelingContext,
   principal: Principal,
   tenant: Tenant,
   write: LabelWrite,
 ): Promise<ContentRecord> {
+  const service = write.label.ContentProducer.slice(-4);
+  await ctx.recorder?.record({
+    type: 'content.labeled',
+    tenantId: tenant.id,
+    produceId: write.label.ProduceID,
+    contentDigest: write.output.sha256,
+    facts: {
+      action: write.previousLabel === undefined ? 'label' : 'relabel',
+      actor: principal.actor,
+      service,
+      format: write.handler.id,
+      mediaType: write.handler.mediaType,
+      input: write.input.sha256,
+      inputBytes: write.input.bytes,
+      outputBytes: write.output.bytes,
+      previousLabel: write.previousLabel === undefined ? null : labelDigest(write.previousLabel),
+      previousProduceId: write.previousLabel?.ProduceID ?? null,
+      signingKeyId: write.signingKeyId,
+    },
+  });
   return ctx.store.contentRecords.create({
     produceId: write.label.ProduceID,
     tenantId: tenant.id,
-    service: write.label.ContentProducer.slice(-4),
+    service,
     modality: write.handler.modality,
     format: write.handler.id,
     mediaType: write.handler.mediaType,

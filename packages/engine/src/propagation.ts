@@ -13,7 +13,7 @@ import {
 } from '@synthguard/labels';
 import type { ContentRecord } from '@synthguard/store';
 import { EngineError } from './errors.js';
-import { type LabelingContext, detectUpload, refuseForged } from './labeling.js';
+import { type LabelingContext, detectUpload, labelDigest, refuseForged } from './labeling.js';
 import { addManifest, dropOwnManifest, integrityOptionsFor } from './provenance.js';
 import { type Principal, authorize, resolveTenantId } from './principal.js';
 import { requireTenant } from './tenants.js';
@@ -76,6 +76,28 @@ export async function propagateContent(
       ? { file: written.file, written: false }
       : addManifest(written.file, handler.id, ctx.c2pa, produceId, encodeAigcLabel(written.label));
   const out = { file: manifest.file, label: written.label };
+  const inputSha256 = sha256Hex(req.file);
+  const outputSha256 = sha256Hex(out.file);
+  // The ledger first (durable), then the record: when the ledger cannot record, nothing is
+  // stored and the propagated file is not handed out.
+  await ctx.recorder?.record({
+    type: 'content.propagated',
+    tenantId: tenant.id,
+    produceId,
+    contentDigest: outputSha256,
+    facts: {
+      actor: principal.actor,
+      propagateId,
+      contentPropagator: out.label.ContentPropagator,
+      format: handler.id,
+      mediaType: handler.mediaType,
+      input: inputSha256,
+      inputBytes: req.file.length,
+      outputBytes: out.file.length,
+      previousLabel: labelDigest(existing.label.label),
+      signingKeyId: key.kid,
+    },
+  });
   const record = await store.contentRecords.create({
     produceId: propagateId,
     tenantId: tenant.id,
@@ -83,8 +105,8 @@ export async function propagateContent(
     modality: handler.modality,
     format: handler.id,
     mediaType: handler.mediaType,
-    inputSha256: sha256Hex(req.file),
-    outputSha256: sha256Hex(out.file),
+    inputSha256,
+    outputSha256,
     inputBytes: req.file.length,
     outputBytes: out.file.length,
     label: { ...out.label },

@@ -22,6 +22,7 @@ import {
 } from '@synthguard/labels';
 import type { SigningKeyRecord, Store } from '@synthguard/store';
 import { EngineError } from './errors.js';
+import type { LedgerRecorder } from './ledger/record.js';
 import { writeSecretFile } from './runtime/data-dir.js';
 import { requireTenant } from './tenants.js';
 
@@ -81,8 +82,11 @@ export interface PublishedKey extends SigningKeyRecord {
 export interface Keyring {
   /** The tenant's active signing key, created (with the default algorithm) on first use. */
   activeKey(tenantId: string): Promise<SigningKey>;
-  /** Creates a new active key for the tenant and retires the previous one. */
-  rotate(tenantId: string, alg?: SignatureAlgorithm): Promise<SigningKeyRecord>;
+  /**
+   * Creates a new active key for the tenant and retires the previous one. `actor` (key id or
+   * 'cli') is logged with the rotation when the keyring has a ledger.
+   */
+  rotate(tenantId: string, alg?: SignatureAlgorithm, actor?: string | null): Promise<SigningKeyRecord>;
   list(tenantId: string): Promise<SigningKeyRecord[]>;
   /** Every key of the installation with its provider code, newest first. */
   published(): Promise<PublishedKey[]>;
@@ -94,6 +98,11 @@ export interface KeyringOptions {
   readonly clock?: Clock;
   /** Algorithm of keys created on first use; default Ed25519. */
   readonly defaultAlgorithm?: SignatureAlgorithm;
+  /**
+   * Logs every key created (first use) or rotated as admin.action, in the same transaction as
+   * the key's public half: when the ledger cannot record, the key is not activated.
+   */
+  readonly ledger?: LedgerRecorder | undefined;
 }
 
 export function createKeyring(store: Store, vault: PrivateKeyVault, options: KeyringOptions = {}): Keyring {
@@ -127,22 +136,36 @@ export function createKeyring(store: Store, vault: PrivateKeyVault, options: Key
     tenantId: string,
     alg: SignatureAlgorithm,
     firstUse: boolean,
+    actor: string | null,
   ): Promise<SigningKeyRecord> {
     const key = generateSigningKey(alg);
     await vault.write(key.kid, key.toPkcs8Pem());
     loaded.set(key.kid, key);
     return store.transaction(async (tx) => {
-      const current = firstUse ? await tx.signingKeys.active(tenantId) : undefined;
-      return (
-        current ??
-        tx.signingKeys.activate({
-          kid: key.kid,
+      const current = await tx.signingKeys.active(tenantId);
+      if (firstUse && current !== undefined) return current;
+      const activated = await tx.signingKeys.activate({
+        kid: key.kid,
+        tenantId,
+        alg,
+        publicKey: Buffer.from(key.spki).toString('base64url'),
+        createdAt: clock.now(),
+      });
+      await options.ledger?.record(
+        {
+          type: 'admin.action',
           tenantId,
-          alg,
-          publicKey: Buffer.from(key.spki).toString('base64url'),
-          createdAt: clock.now(),
-        })
+          facts: {
+            action: firstUse ? 'signing_key.created' : 'signing_key.rotated',
+            actor,
+            kid: activated.kid,
+            alg: activated.alg,
+            retiredKid: current?.kid ?? null,
+          },
+        },
+        { store: tx },
       );
+      return activated;
     });
   }
 
@@ -157,7 +180,7 @@ export function createKeyring(store: Store, vault: PrivateKeyVault, options: Key
       if (active) return load(active);
       await requireTenant(store, tenantId);
       try {
-        return await load(await create(tenantId, defaultAlgorithm, true));
+        return await load(await create(tenantId, defaultAlgorithm, true, null));
       } catch (err) {
         // Two first uses at once: the other one's key won; use it.
         if (!isAppError(err, 'store.conflict')) throw err;
@@ -166,9 +189,9 @@ export function createKeyring(store: Store, vault: PrivateKeyVault, options: Key
         return load(winner);
       }
     },
-    async rotate(tenantId, alg = defaultAlgorithm) {
+    async rotate(tenantId, alg = defaultAlgorithm, actor = null) {
       await requireTenant(store, tenantId);
-      return create(tenantId, alg, false);
+      return create(tenantId, alg, false, actor);
     },
     list: (tenantId) => store.signingKeys.listByTenant(tenantId),
     async published() {

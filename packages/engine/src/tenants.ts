@@ -4,15 +4,19 @@ import { deriveProviderCode, isValidProviderCode, parseProviderCode } from '@syn
 import type { Store, Tenant } from '@synthguard/store';
 import { EngineError } from './errors.js';
 import { parseInput } from './input.js';
+import type { LedgerRecorder } from './ledger/record.js';
 
 /**
  * Registers a provider organisation. The USCC is checked with its GB 32100-2015 check
  * character; the provider code (TC260-PG-20252A) is validated, or derived from the USCC.
+ * With `ledger`, the tenant and its admin.action record commit together (`actor`: who asked).
  */
 export async function createTenant(
   store: Store,
   input: TenantCreate,
   clock: Clock = systemClock,
+  ledger?: LedgerRecorder,
+  actor: string | null = null,
 ): Promise<Tenant> {
   const req = parseInput(schemas.TenantCreate, input);
   const problem = usccProblem(req.uscc);
@@ -44,14 +48,35 @@ export async function createTenant(
       req.serviceCode === undefined ? {} : { serviceCode: req.serviceCode },
     );
   }
-  try {
-    return await store.tenants.create({
+  const create = (db: Store): Promise<Tenant> =>
+    db.tenants.create({
       id: `t_${newUlid(clock.now()).toLowerCase()}`,
       name: req.name,
       uscc: req.uscc,
       providerCode,
       filingNumbers: req.filingNumbers,
       createdAt: clock.now(),
+    });
+  try {
+    if (ledger === undefined) return await create(store);
+    return await store.transaction(async (tx) => {
+      const tenant = await create(tx);
+      // A legal entity's registered codes are public; its name is left to the tenant row.
+      await ledger.record(
+        {
+          type: 'admin.action',
+          tenantId: tenant.id,
+          facts: {
+            action: 'tenant.created',
+            actor,
+            uscc: tenant.uscc,
+            providerCode: tenant.providerCode,
+            filingNumbers: [...tenant.filingNumbers],
+          },
+        },
+        { store: tx },
+      );
+      return tenant;
     });
   } catch (err) {
     if (isAppError(err, 'store.conflict')) {

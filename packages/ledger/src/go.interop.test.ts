@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Checkpoint, formatCheckpoint, openCheckpoint, signCheckpoint } from './checkpoint.js';
 import { LedgerError } from './errors.js';
-import { MAX_TREE_SIZE, storedTreeHash } from './merkle.js';
+import { MAX_TREE_SIZE, leafHash, storedTreeHash } from './merkle.js';
+import { openLog } from './log/log.js';
 import { generateNoteKey, parseSignerKey } from './note-keys.js';
 import { signNote } from './note.js';
 import { buildLogOfSize } from './testing/merkle-reference.js';
@@ -196,6 +197,38 @@ describe.skipIf(goVersion === undefined)(`Go x/mod sumdb interop (${goVersion ??
       expect([...new Set(verdict.tilesRead)].sort()).toEqual([...paths].sort());
     }
   });
+
+  it('Go reads the tiles and checkpoint the running log publishes (openLog, many integration steps)', async () => {
+    const logDir = join(dir, `running-${n++}`);
+    const { signerKey } = generateNoteKey('synthguard.example/ledger');
+    const running = await openLog({
+      dir: logDir,
+      origin: 'synthguard.example/ledger',
+      signer: parseSignerKey(signerKey),
+      integrateIntervalMs: 5,
+      integrateMaxEntries: 9_000,
+    });
+    const entries: Uint8Array[] = [];
+    try {
+      // Past one level-2 tile (65,536 leaves), appended concurrently in waves.
+      for (let wave = 0; wave < 17; wave++) {
+        const batch = Array.from({ length: 4_000 }, (_, i) =>
+          new TextEncoder().encode(`{"i":${wave * 4_000 + i},"type":"interop"}`),
+        );
+        entries.push(...batch);
+        await Promise.all(batch.map((e) => running.append(e)));
+      }
+      await running.integrated(entries.length - 1);
+    } finally {
+      await running.close();
+    }
+    const note = readFileSync(join(logDir, 'checkpoint'), 'utf8');
+    const verdict = goTiles(running.verifierKey, note, logDir);
+    expect(verdict.error).toBeUndefined();
+    expect(verdict.ok).toBe(true);
+    expect(verdict.size).toBe(entries.length);
+    expect(verdict.leafHashes).toEqual(entries.map((e) => Buffer.from(leafHash(e)).toString('base64')));
+  }, 120_000);
 
   it('Go rejects a corrupted or missing tile', async () => {
     const { tileDir, note } = await buildTiledLog(300); // tile/0/000, tile/0/001.p/44, tile/1/000.p/1

@@ -92,3 +92,103 @@ export {
   canonicalJsonBytes,
   parseCanonicalJson,
 } from './canonical-json.js';
+export { CHECKPOINT_PATH, type TileStore, fileTileStore, memoryTileStore } from './log/tile-store.js';
+export { type Log, type LogCheckpoint, type LogOptions, openLog } from './log/log.js';
+export { type FileJournalOptions, JOURNAL_DIR, type Journal, openFileJournal } from './log/journal.js';
+export { LOCK_FILE } from './log/lock.js';
+export {
+  COSIGNATURE_V1_ALG,
+  COSIGNATURE_V1_SIZE,
+  type Cosignature,
+  type CosignatureSigner,
+  type CosignatureVerifier,
+  type CosignedCheckpointOptions,
+  MAX_COSIGNATURE_TIMESTAMP,
+  type OpenedCosignedCheckpoint,
+  cosignCheckpoint,
+  cosignatureMessage,
+  cosignatureSigner,
+  cosignatureTimestamp,
+  cosignatureVerifier,
+  cosignatureVerifierFromNoteKey,
+  openCosignedCheckpoint,
+  parseCosignatureSignerKey,
+  parseCosignatureVerifierKey,
+} from './witness/cosignature.js';
+export {
+  type AddCheckpointRequest,
+  MAX_ADD_CHECKPOINT_BYTES,
+  MAX_PROOF_LINES,
+  TLOG_SIZE_CONTENT_TYPE,
+  formatAddCheckpoint,
+  parseAddCheckpoint,
+  parseTlogSize,
+} from './witness/protocol.js';
+export {
+  type WitnessLogState,
+  type WitnessState,
+  type WitnessStateStore,
+  WITNESS_STATE_FILE,
+  fileWitnessStateStore,
+  memoryWitnessStateStore,
+} from './witness/state.js';
+export { type Witness, type WitnessLogConfig, type WitnessOptions, openWitness } from './witness/witness.js';
+export {
+  WITNESS_HTTP_STATUS,
+  type WitnessHandlerOptions,
+  witnessHandler,
+  witnessHttpStatus,
+} from './witness/http.js';
+export {
+  type ConsistencyProofs,
+  type PublishOutcome,
+  type SubmitResult,
+  type WitnessClientOptions,
+  type WitnessEndpoint,
+  type WitnessPublisher,
+  type WitnessPublisherOptions,
+  publishToWitnesses,
+  submitToWitness,
+  witnessPublisher,
+} from './witness/client.js';
+export {
+  type HttpTileReaderOptions,
+  MAX_TILE_FILE,
+  type TileReader,
+  directoryTileReader,
+  httpTileReader,
+  readEntry,
+  tileHashReader,
+} from './evidence/tile-reader.js';
+export {
+  type BuildProofOptions,
+  MAX_PROOF_BUNDLE_BYTES,
+  MAX_PROOF_HASHES,
+  PROOF_BUNDLE_HEADER,
+  type ProofBundle,
+  type VerifiedProof,
+  type VerifyProofOptions,
+  buildProofBundle,
+  encodeProofBundle,
+  parseProofBundle,
+  verifyProofBundle,
+} from './evidence/proof-bundle.js';
+export {
+  type FsckFailure,
+  type FsckOptions,
+  type FsckProblem,
+  type FsckReport,
+  fsckError,
+  fsckLog,
+  fsckTotal,
+} from './evidence/fsck.js';
+export {
+  type BuildEvidencePackOptions,
+  type EvidenceKeys,
+  type EvidenceLabelKey,
+  type EvidencePackSummary,
+  type EvidenceRecord,
+  type VerifyEvidencePackOptions,
+  buildEvidencePack,
+  verifyEvidencePack,
+} from './evidence/pack.js';

@@ -16,6 +16,9 @@ const CONSTRAINTS: Readonly<Record<string, { entity: string; field: string }>> =
   signing_keys_pkey: { entity: 'signingKey', field: 'kid' },
   signing_keys_tenant_id_fkey: { entity: 'tenant', field: 'tenantId' },
   signing_keys_one_active_idx: { entity: 'signingKey', field: 'status' },
+  ledger_records_pkey: { entity: 'ledgerRecord', field: 'id' },
+  ledger_records_leaf_index_key: { entity: 'ledgerRecord', field: 'leafIndex' },
+  ledger_subject_keys_pkey: { entity: 'ledgerSubjectKey', field: 'subjectId' },
 };
 
 /** Node socket errors that mean "no usable connection". */

@@ -5,6 +5,9 @@ export type {
   ApiKeysTable,
   BigIntColumn,
   ContentRecordsTable,
+  LedgerRecordsTable,
+  LedgerSubjectKeysTable,
+  RequiredBigIntColumn,
   SigningKeysTable,
   CreatedAtColumn,
   Database,
@@ -18,7 +21,11 @@ export {
   type ContentAction,
   type ContentLabel,
   type ContentRecord,
+  type LedgerSubjectKey,
   type ListContentRecordsOptions,
+  type ListLedgerRecordsOptions,
+  type NewLedgerRecord,
+  type StoredLedgerRecord,
   type NewApiKey,
   type NewContentRecord,
   type NewSigningKey,
@@ -35,5 +42,10 @@ export type { TenantRepository } from './repositories/tenants.js';
 export type { ApiKeyRepository } from './repositories/api-keys.js';
 export type { SigningKeyRepository } from './repositories/signing-keys.js';
 export { type ContentRecordRepository, MAX_LIST_LIMIT } from './repositories/content-records.js';
+export {
+  type LedgerRecordRepository,
+  type LedgerSubjectKeyRepository,
+  MAX_LEDGER_LIST_LIMIT,
+} from './repositories/ledger-records.js';
 export { PGliteDialect } from './dialect/pglite-dialect.js';
 export { MIGRATIONS } from './migrations.js';

@@ -118,6 +118,110 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0003_ledger': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // «03 The ledger»: one row per leaf of the tamper-evident log. The leaf (canonical JSON,
+      // RFC 8785) holds no personal data; personal fields live here, encrypted with a per-subject
+      // key (AES-256-GCM) that erasure or expiry destroys (crypto-shredding). No foreign key to
+      // tenants: the ledger is evidence and outlives what it describes.
+      await db.schema
+        .createTable('ledger_records')
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text')
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('time', 'timestamptz', (c) => c.notNull())
+        .addColumn('leaf_index', 'bigint', (c) => c.notNull())
+        .addColumn('leaf', 'text', (c) => c.notNull())
+        // HMAC-SHA-256 (hex) of the subject's id under an installation key: never the id itself.
+        .addColumn('subject_id', 'char(64)')
+        // The commitment's opening {salt, personal} as canonical JSON, for records without a subject.
+        .addColumn('opening', 'text')
+        // The opening encrypted with the subject's key (base64 of nonce | ciphertext | tag).
+        .addColumn('personal', 'text')
+        .addColumn('retain_until', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ledger_records_pkey', ['id'])
+        .addUniqueConstraint('ledger_records_leaf_index_key', ['leaf_index'])
+        .addCheckConstraint('ledger_records_leaf_index_check', sql`leaf_index >= 0`)
+        .addCheckConstraint('ledger_records_type_check', sql`char_length(type) between 1 and 64`)
+        .addCheckConstraint(
+          'ledger_records_personal_check',
+          sql`personal is null or (subject_id is not null and opening is null)`,
+        )
+        .execute();
+      await db.schema
+        .createIndex('ledger_records_tenant_time_idx')
+        .on('ledger_records')
+        .columns(['tenant_id', 'time'])
+        .execute();
+      await db.schema
+        .createIndex('ledger_records_subject_idx')
+        .on('ledger_records')
+        .column('subject_id')
+        .where(sql.ref('subject_id'), 'is not', null)
+        .execute();
+      await db.schema
+        .createIndex('ledger_records_retain_until_idx')
+        .on('ledger_records')
+        .column('retain_until')
+        .where(sql.ref('personal'), 'is not', null)
+        .execute();
+
+      // Per-subject keys, wrapped (AES-256-GCM) with the installation's subject master key.
+      // Destroying a key sets wrapped_key to null: the personal fields it encrypted are gone.
+      await db.schema
+        .createTable('ledger_subject_keys')
+        .addColumn('subject_id', 'char(64)', (c) => c.notNull())
+        .addColumn('wrapped_key', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('last_used_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('destroyed_at', 'timestamptz')
+        .addPrimaryKeyConstraint('ledger_subject_keys_pkey', ['subject_id'])
+        .addCheckConstraint(
+          'ledger_subject_keys_destroyed_check',
+          sql`(wrapped_key is null) = (destroyed_at is not null)`,
+        )
+        .execute();
+    },
+  },
+  '0004_ledger_postgres': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // «03 The ledger» on PostgreSQL (engine/src/ledger/postgres): one logical writer holds an
+      // advisory lock and sequences; the others queue. ledger_journal is the write-ahead log
+      // (entries durable with their leaf index before integration), ledger_queue holds the
+      // followers' appends until the leader journals them, ledger_queue_acks tells a follower
+      // the index its queued entry got (written in the same statement that journals it), and
+      // ledger_tiles holds the C2SP tlog-tiles files and the checkpoint by path.
+      await db.schema
+        .createTable('ledger_journal')
+        .addColumn('idx', 'bigint', (c) => c.notNull())
+        .addColumn('entry', 'bytea', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ledger_journal_pkey', ['idx'])
+        .addCheckConstraint('ledger_journal_idx_check', sql`idx >= 0`)
+        .addCheckConstraint('ledger_journal_entry_check', sql`octet_length(entry) between 1 and 65535`)
+        .execute();
+      await db.schema
+        .createTable('ledger_queue')
+        .addColumn('id', 'bigserial', (c) => c.notNull())
+        .addColumn('entry', 'bytea', (c) => c.notNull())
+        .addColumn('enqueued_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('ledger_queue_pkey', ['id'])
+        .addCheckConstraint('ledger_queue_entry_check', sql`octet_length(entry) between 1 and 65535`)
+        .execute();
+      await db.schema
+        .createTable('ledger_queue_acks')
+        .addColumn('id', 'bigint', (c) => c.notNull())
+        .addColumn('idx', 'bigint', (c) => c.notNull())
+        .addColumn('acked_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('ledger_queue_acks_pkey', ['id'])
+        .execute();
+      await db.schema
+        .createTable('ledger_tiles')
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('data', 'bytea', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ledger_tiles_pkey', ['path'])
+        .execute();
+    },
+  },
 };
 
 /** Frozen: the roles 0001 allows. Adding a role to ApiKeyRole needs a migration. */

@@ -80,6 +80,12 @@ async function openPostgres(config: Extract<StoreConfig, { driver: 'postgres' }>
   // An idle client losing its server emits 'error' on the pool; without a listener Node
   // would crash the process. The next query fails and maps to store.unavailable instead.
   pool.on('error', () => undefined);
+  // A server-side end of a checked-out connection (failover, pg_terminate_backend) emits 'error'
+  // on the client: without a listener the process would crash. The query in flight still fails,
+  // and the pool discards the dead client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({
     dialect: withErrorMapping(
       new PostgresDialect({

@@ -84,9 +84,74 @@ export interface SigningKeysTable {
   retired_at: Date | null;
 }
 
+/**
+ * A non-null bigint: node-postgres returns int8 as a string, PGlite as a number (or a bigint
+ * beyond 2^53); repositories convert with Number().
+ */
+export type RequiredBigIntColumn = ColumnType<string | number | bigint, number, number>;
+
+export interface LedgerRecordsTable {
+  id: string;
+  /** null = an installation-wide event (no tenant). */
+  tenant_id: string | null;
+  type: string;
+  time: ColumnType<Date, Date, never>;
+  leaf_index: RequiredBigIntColumn;
+  /** The leaf entry: canonical JSON text (RFC 8785), exactly the bytes appended to the log. */
+  leaf: ColumnType<string, string, never>;
+  /** HMAC-SHA-256 hex of the subject id, or null. */
+  subject_id: ColumnType<string | null, string | null | undefined, never>;
+  /** The commitment's opening as canonical JSON, for records without a subject. */
+  opening: ColumnType<string | null, string | null | undefined, never>;
+  /** The opening encrypted with the subject's key; null once erased or expired. */
+  personal: ColumnType<string | null, string | null | undefined, null>;
+  retain_until: ColumnType<Date, Date, never>;
+}
+
+export interface LedgerSubjectKeysTable {
+  subject_id: string;
+  /** The subject's AES-256 key wrapped with the installation's master key; null once destroyed. */
+  wrapped_key: string | null;
+  created_at: ColumnType<Date, Date | undefined, Date>;
+  last_used_at: ColumnType<Date, Date | undefined, Date>;
+  destroyed_at: Date | null;
+}
+
+/** ledger_journal (0004): the PostgreSQL ledger's write-ahead log, one row per leaf index. */
+export interface LedgerJournalTable {
+  idx: RequiredBigIntColumn;
+  entry: Uint8Array;
+}
+
+/** ledger_queue (0004): entries appended on a follower, waiting for the leader to journal them. */
+export interface LedgerQueueTable {
+  id: ColumnType<string | number | bigint, never, never>;
+  entry: Uint8Array;
+  enqueued_at: CreatedAtColumn;
+}
+
+/** ledger_queue_acks (0004): the leaf index a queued entry got (read and deleted by its follower). */
+export interface LedgerQueueAcksTable {
+  id: RequiredBigIntColumn;
+  idx: RequiredBigIntColumn;
+  acked_at: CreatedAtColumn;
+}
+
+/** ledger_tiles (0004): C2SP tlog-tiles files and the checkpoint, by tlog-tiles path. */
+export interface LedgerTilesTable {
+  path: string;
+  data: Uint8Array;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
   content_records: ContentRecordsTable;
   signing_keys: SigningKeysTable;
+  ledger_records: LedgerRecordsTable;
+  ledger_subject_keys: LedgerSubjectKeysTable;
+  ledger_journal: LedgerJournalTable;
+  ledger_queue: LedgerQueueTable;
+  ledger_queue_acks: LedgerQueueAcksTable;
+  ledger_tiles: LedgerTilesTable;
 }

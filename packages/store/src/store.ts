@@ -2,6 +2,12 @@ import { type Kysely, sql } from 'kysely';
 import { toUnavailable } from './errors.js';
 import { type ApiKeyRepository, apiKeyRepository } from './repositories/api-keys.js';
 import { type ContentRecordRepository, contentRecordRepository } from './repositories/content-records.js';
+import {
+  type LedgerRecordRepository,
+  type LedgerSubjectKeyRepository,
+  ledgerRecordRepository,
+  ledgerSubjectKeyRepository,
+} from './repositories/ledger-records.js';
 import { type SigningKeyRepository, signingKeyRepository } from './repositories/signing-keys.js';
 import { type TenantRepository, tenantRepository } from './repositories/tenants.js';
 import type { Database } from './schema.js';
@@ -15,6 +21,9 @@ export interface Store {
   readonly apiKeys: ApiKeyRepository;
   readonly contentRecords: ContentRecordRepository;
   readonly signingKeys: SigningKeyRepository;
+  /** The rows behind the ledger's leaves (written only by the engine's `record()`). */
+  readonly ledgerRecords: LedgerRecordRepository;
+  readonly ledgerSubjectKeys: LedgerSubjectKeyRepository;
   /**
    * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws.
    * Use only `tx` inside `fn` (on PGlite the outer store waits for the transaction to end).
@@ -47,6 +56,8 @@ function storeOn(
     apiKeys: apiKeyRepository(db),
     contentRecords: contentRecordRepository(db),
     signingKeys: signingKeyRepository(db),
+    ledgerRecords: ledgerRecordRepository(db),
+    ledgerSubjectKeys: ledgerSubjectKeyRepository(db),
 
     async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (depth === 0) {

@@ -169,3 +169,63 @@ export interface ListContentRecordsOptions {
   /** Only records created strictly before this instant. */
   readonly before?: Date;
 }
+
+/**
+ * One ledger record as stored («03 The ledger»): the leaf appended to the log, its index, and
+ * the commitment's opening (plain for records without a subject, encrypted for a subject).
+ */
+export interface StoredLedgerRecord {
+  readonly id: string;
+  /** null = an installation-wide event. */
+  readonly tenantId: string | null;
+  /** Event type (`content.labeled`, ...). */
+  readonly type: string;
+  readonly time: Date;
+  readonly leafIndex: number;
+  /** The leaf entry as canonical JSON text (RFC 8785). */
+  readonly leaf: string;
+  /** HMAC-SHA-256 hex of the subject id; null when the record has no subject. */
+  readonly subjectId: string | null;
+  /** The opening `{salt, personal}` as JSON, for records without a subject. */
+  readonly opening: string | null;
+  /** The opening encrypted with the subject's key; null once erased or expired. */
+  readonly personal: string | null;
+  readonly retainUntil: Date;
+}
+
+export interface NewLedgerRecord {
+  readonly id: string;
+  readonly tenantId: string | null;
+  readonly type: string;
+  readonly time: Date;
+  readonly leafIndex: number;
+  readonly leaf: string;
+  readonly subjectId?: string | null;
+  readonly opening?: string | null;
+  readonly personal?: string | null;
+  readonly retainUntil: Date;
+}
+
+export interface ListLedgerRecordsOptions {
+  /** One tenant's records; null = installation-wide records. */
+  readonly tenantId: string | null;
+  /** From this instant (inclusive). */
+  readonly from: Date;
+  /** Up to this instant (exclusive). */
+  readonly to: Date;
+  /** Only records with a leaf index above this one (paging). */
+  readonly afterIndex?: number;
+  /** 1..10,000, default 1,000. */
+  readonly limit?: number;
+}
+
+/** A subject's key (wrapped), or its tombstone once destroyed. */
+export interface LedgerSubjectKey {
+  /** HMAC-SHA-256 hex of the subject id. */
+  readonly subjectId: string;
+  /** null once destroyed (erasure or expiry). */
+  readonly wrappedKey: string | null;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date;
+  readonly destroyedAt: Date | null;
+}

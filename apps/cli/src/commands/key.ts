@@ -30,6 +30,7 @@ export function keyCommand(program: Command): void {
             localOperator,
             { name: opts.name, role: opts.role, tenantId: opts.tenant ?? null, scopes: opts.scope },
             rt.clock,
+            rt.recorder,
           );
           emit(opts.json === true, { ...apiKeyDto(issued.key), secret: issued.token }, () =>
             [`key ${issued.key.id} (${issued.key.role})`, `secret (shown once): ${issued.token}`].join('\n'),
@@ -65,7 +66,7 @@ export function keyCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       await withRuntime(cmd.optsWithGlobals<StoreOptions>(), async (rt) => {
-        const k = apiKeyDto(await revokeApiKey(rt.store, localOperator, id, rt.clock));
+        const k = apiKeyDto(await revokeApiKey(rt.store, localOperator, id, rt.clock, rt.recorder));
         if (k.revokedAt === null) throw new CliError('cli.internal', 'revocation did not take');
         emit(opts.json === true, k, () => `key ${k.id} revoked at ${k.revokedAt ?? ''}`);
       });

@@ -1,4 +1,4 @@
-import { createTenant, tenantDto } from '@synthguard/engine';
+import { createTenant, localOperator, tenantDto } from '@synthguard/engine';
 import type { Command } from 'commander';
 import { emit } from '../output.js';
 import { type StoreOptions, withRuntime } from '../runtime.js';
@@ -41,6 +41,8 @@ export function tenantCommand(program: Command): void {
                 filingNumbers: opts.filing ?? [],
               },
               rt.clock,
+              rt.recorder,
+              localOperator.actor,
             ),
           );
           emit(

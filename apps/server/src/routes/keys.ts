@@ -21,7 +21,7 @@ export function keyRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req, reply) => {
-      const issued = await issueApiKeyAs(ctx.store, principalOf(req), req.body, ctx.clock);
+      const issued = await issueApiKeyAs(ctx.store, principalOf(req), req.body, ctx.clock, ctx.recorder);
       return reply
         .code(201)
         .header('cache-control', 'no-store')
@@ -62,6 +62,7 @@ export function keyRoutes(app: FastifyInstance, ctx: AppContext): void {
         security: [{ bearer: [] }],
       },
     },
-    async (req) => apiKeyDto(await revokeApiKey(ctx.store, principalOf(req), req.params.id, ctx.clock)),
+    async (req) =>
+      apiKeyDto(await revokeApiKey(ctx.store, principalOf(req), req.params.id, ctx.clock, ctx.recorder)),
   );
 }

@@ -26,7 +26,7 @@ export function tenantRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (principal.tenantId !== null) {
         throw new HttpError('auth.forbidden', 'Only installation-wide admin keys can register tenants.');
       }
-      const tenant = await createTenant(ctx.store, req.body, ctx.clock);
+      const tenant = await createTenant(ctx.store, req.body, ctx.clock, ctx.recorder, principalOf(req).actor);
       return reply.code(201).header('location', `/v1/tenants/${tenant.id}`).send(tenantDto(tenant));
     },
   );

@@ -3,14 +3,19 @@ import { createDevelopmentChain } from '@synthguard/c2pa';
 import {
   type C2paIdentity,
   type Keyring,
+  type Ledger,
   createKeyring,
   createTenant,
   identityFromPem,
   issueApiKey,
   memoryVault,
+  openLedger,
 } from '@synthguard/engine';
 import { type Store, type Tenant, openStore } from '@synthguard/store';
 import type { FastifyInstance } from 'fastify';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { buildApp } from '../app.js';
 import { Metrics } from '../metrics.js';
@@ -20,16 +25,27 @@ export interface TestApp {
   store: Store;
   keyring: Keyring;
   c2pa: C2paIdentity;
+  /** A real ledger: the log on disk in a temporary directory. */
+  ledger: Ledger;
   tenant: Tenant;
   admin: string;
   operator: string;
   close(): Promise<void>;
 }
 
-export async function buildTestApp(opts: { maxUploadBytes?: number; clock?: Clock } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  opts: { maxUploadBytes?: number; clock?: Clock; witnessedCheckpoint?: () => string | undefined } = {},
+): Promise<TestApp> {
   const store = await openStore({ driver: 'pglite', dataDir: undefined });
   const clock = opts.clock ?? systemClock;
-  const keyring = createKeyring(store, memoryVault(), { clock });
+  const dataDir = await mkdtemp(join(tmpdir(), 'synthguard-app-'));
+  const ledger = await openLedger({
+    dataDir,
+    store,
+    clock,
+    tuning: { batchMaxDelayMs: 1, integrateIntervalMs: 5 },
+  });
+  const keyring = createKeyring(store, memoryVault(), { clock, ledger });
   const chain = createDevelopmentChain();
   const c2pa = identityFromPem(
     chain.leafCertificatePem,
@@ -42,6 +58,9 @@ export async function buildTestApp(opts: { maxUploadBytes?: number; clock?: Cloc
     keyring,
     c2pa,
     clock,
+    ledger,
+    recorder: ledger,
+    witnessedCheckpoint: opts.witnessedCheckpoint,
     metrics: new Metrics(),
     maxUploadBytes: opts.maxUploadBytes ?? 10 * 1024 * 1024,
     shuttingDown: () => false,
@@ -61,12 +80,15 @@ export async function buildTestApp(opts: { maxUploadBytes?: number; clock?: Cloc
     store,
     keyring,
     c2pa,
+    ledger,
     tenant,
     admin,
     operator,
     close: async () => {
       await app.close();
+      await ledger.close();
       await store.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -6,6 +6,9 @@ import { issueApiKey } from '../keys.js';
 import { type C2paConfig, type C2paIdentity, loadC2paIdentity } from '../provenance.js';
 import { type Keyring, createKeyring, directoryVault } from '../signing-keys.js';
 import { EngineError } from '../errors.js';
+import { openLedger } from '../ledger/open.js';
+import type { Ledger, LedgerRecorder } from '../ledger/record.js';
+import type { RetentionSettings } from '../ledger/retention.js';
 import { ensureDataDir, writeSecretFile } from './data-dir.js';
 
 export interface RuntimeConfig {
@@ -18,6 +21,13 @@ export interface RuntimeConfig {
   readonly signatureAlgorithm?: SignatureAlgorithm | undefined;
   /** C2PA signing chain; default: the development chain in `<dataDir>/c2pa/`. */
   readonly c2pa?: C2paConfig | undefined;
+  /** Checkpoint origin of the ledger (env SYNTHGUARD_LEDGER_ORIGIN); default `synthguard.local/ledger`. */
+  readonly ledgerOrigin?: string | undefined;
+  /**
+   * Retention per event type (env SYNTHGUARD_LEDGER_RETENTION, e.g.
+   * `default=184d,content.exported_unlabeled=365d`); anything under 184 days is refused.
+   */
+  readonly ledgerRetention?: string | RetentionSettings | undefined;
 }
 
 /** Private label signing keys live here, inside the data directory (mode 0700, files 0600). */
@@ -28,6 +38,13 @@ export interface Runtime {
   readonly keyring: Keyring;
   /** The installation's C2PA signing identity. */
   readonly c2pa: C2paIdentity;
+  /**
+   * The tamper-evident log in `<dataDir>/ledger` and its recorder («03 The ledger»):
+   * `ledger.log` serves tiles, checkpoints and proofs; `ledger.record()` is how engines log.
+   */
+  readonly ledger: Ledger;
+  /** The same ledger as a LabelingContext's recorder: the runtime labels and logs as one context. */
+  readonly recorder: LedgerRecorder;
   readonly dataDir: string;
   readonly clock: Clock;
   /** Set when this start created the first admin credential. */
@@ -39,7 +56,7 @@ export const ADMIN_CREDENTIAL_FILE = 'admin-credential';
 
 /**
  * Opens what the apps share: the data directory (locked when embedded), the store with its
- * migrations applied, and on first start an installation admin key written once to
+ * migrations applied, the ledger (log + recorder, `<dataDir>/ledger`), and on first start an installation admin key written once to
  * `<dataDir>/admin-credential` with mode 0600.
  */
 export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
@@ -67,32 +84,56 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     }
     throw err;
   }
-  let adminCredentialCreated: string | undefined;
+  let ledger: Ledger;
   try {
-    adminCredentialCreated = await ensureAdminCredential(store, config.dataDir, clock);
+    ledger = await openLedger({
+      dataDir: config.dataDir,
+      store,
+      origin: config.ledgerOrigin,
+      retention: config.ledgerRetention,
+      clock,
+    });
   } catch (err) {
     await store.close();
     throw err;
   }
+  const closeAll = async (): Promise<void> => {
+    try {
+      await ledger.close();
+    } finally {
+      await store.close();
+    }
+  };
+  let adminCredentialCreated: string | undefined;
+  try {
+    adminCredentialCreated = await ensureAdminCredential(store, config.dataDir, clock, ledger);
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
   const keyring = createKeyring(store, directoryVault(join(config.dataDir, SIGNING_KEYS_DIR)), {
     clock,
+    ledger,
     ...(config.signatureAlgorithm === undefined ? {} : { defaultAlgorithm: config.signatureAlgorithm }),
   });
   let c2pa: C2paIdentity;
   try {
     c2pa = await loadC2paIdentity(config.dataDir, config.c2pa);
   } catch (err) {
-    await store.close();
+    await closeAll();
     throw err;
   }
+  let closing: Promise<void> | undefined;
   return {
     store,
     keyring,
     c2pa,
+    ledger,
+    recorder: ledger,
     dataDir: config.dataDir,
     clock,
     adminCredentialCreated,
-    close: () => store.close(),
+    close: () => (closing ??= closeAll()),
   };
 }
 
@@ -100,6 +141,7 @@ async function ensureAdminCredential(
   store: Store,
   dataDir: string,
   clock: Clock,
+  ledger: LedgerRecorder,
 ): Promise<string | undefined> {
   const admins = (await store.apiKeys.listByTenant(null)).filter(
     (k) => k.role === 'admin' && k.revokedAt === null,
@@ -109,6 +151,7 @@ async function ensureAdminCredential(
     store,
     { name: 'first admin (created on first start)', role: 'admin', tenantId: null, createdBy: null },
     clock,
+    ledger,
   );
   const path = join(dataDir, ADMIN_CREDENTIAL_FILE);
   await writeSecretFile(path, `${token}\n`);

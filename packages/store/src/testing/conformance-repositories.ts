@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Store } from '../store.js';
 import { API_KEY_ROLES } from '../types.js';
 import { buildApiKey, buildContentRecord, buildTenant, buildUscc, uniqueId } from './builders.js';
+import { ledgerConformance } from './conformance-ledger.js';
 
 /** Repository behaviour of the conformance suite (see conformance.ts). `s` returns the open store. */
 export function repositoryConformance(s: () => Store): void {
@@ -374,4 +375,6 @@ export function repositoryConformance(s: () => Store): void {
       expect(err).toMatchObject({ code: '23514' });
     });
   });
+
+  ledgerConformance(s);
 }
