@@ -11,7 +11,9 @@
  *         PGlite alone holds about 650 MiB, which would hide labeling's own footprint.
  * `memory`: what the in-memory path costs: readFile + `labelContent` + writeFile.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fixedClock } from '@synthguard/core';
 import {
   type Keyring,
@@ -22,6 +24,7 @@ import {
   labelFile,
   localOperator,
   memoryVault,
+  openLedger,
 } from '@synthguard/engine';
 import { deriveProviderCode, generateSigningKey } from '@synthguard/labels';
 import { type Store, openStore } from '@synthguard/store';
@@ -63,15 +66,25 @@ if (mode === 'bare') {
     store: store as unknown as Store,
     keyring: { activeKey: () => Promise.resolve(key) } as unknown as Keyring,
     clock,
+    // A sink: this mode measures labeling's own memory, not the ledger's.
+    recorder: {
+      record: () => Promise.resolve({ id: 'bench', index: 0, leaf: '{}', time: clock.now() }),
+    },
   };
   tenantId = tenant.id;
   close = () => Promise.resolve();
 } else {
   const store = await openStore({ driver: 'pglite', dataDir: undefined });
-  ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock };
+  const ledgerDir = mkdtempSync(join(tmpdir(), 'synthguard-bench-ledger-'));
+  const ledger = await openLedger({ dataDir: ledgerDir, store, clock });
+  ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock, recorder: ledger };
   tenantId = (await createTenant(store, { name: 'bench', uscc: BENCH_USCC })).id;
   await ctx.keyring.activeKey(tenantId);
-  close = () => store.close();
+  close = async () => {
+    await ledger.close();
+    await store.close();
+    rmSync(ledgerDir, { recursive: true, force: true });
+  };
 }
 const setup = { vmHwmKiB: vmHwmKiB(), maxRssKiB: process.resourceUsage().maxRSS };
 

@@ -18,6 +18,7 @@ import {
   labelContent,
   localOperator,
   memoryVault,
+  openLedger,
 } from '@synthguard/engine';
 import { detectFormat } from '@synthguard/formats';
 import {
@@ -271,7 +272,9 @@ export const labelsSuite: Suite = {
     // 4. The full use case: label + record on embedded PGlite (in memory).
     const store = await openStore({ driver: 'pglite', dataDir: undefined });
     const clock = fixedClock('2026-11-22T08:00:00Z');
-    const ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock };
+    // The ledger is real: every labelContent appends its record durably (group commit).
+    const ledger = await openLedger({ dataDir: join(dir, 'data'), store, clock });
+    const ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock, recorder: ledger };
     const tenant = await createTenant(store, { name: '深圳示例科技有限公司', uscc: BENCH_USCC });
     const outcome = await labelContent(ctx, localOperator, { file: jpeg1080.bytes, tenantId: tenant.id });
     if (labelValueOf(outcome.file) !== encodeAigcLabel(outcome.record.label as AigcLabel)) {
@@ -279,14 +282,14 @@ export const labelsSuite: Suite = {
     }
     cases.push({
       name: 'labelContent.jpeg-1080p',
-      title: 'labelContent jpeg-1080p: write + self-check + record (PGlite in memory)',
+      title: 'labelContent jpeg-1080p: write + self-check + ledger append + record (PGlite in memory)',
       bytes: jpeg1080.bytes.length,
       fn: () => labelContent(ctx, localOperator, { file: jpeg1080.bytes, tenantId: tenant.id }),
     });
     comparisons.push({
       subject: 'labelContent.jpeg-1080p',
       baseline: 'write.jpeg-1080p',
-      note: 'what re-validation, 2x SHA-256 and the record cost',
+      note: 'what re-validation, 2x SHA-256, the durable ledger append and the record cost',
     });
 
     return {
@@ -296,6 +299,7 @@ export const labelsSuite: Suite = {
       notes,
       close: async () => {
         await stayOpen?.close();
+        await ledger.close();
         await store.close();
         rmSync(dir, { recursive: true, force: true });
       },

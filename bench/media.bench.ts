@@ -23,6 +23,7 @@ import {
   labelFile,
   localOperator,
   memoryVault,
+  openLedger,
   writePieces,
 } from '@synthguard/engine';
 import { detectFormat, outputPieces } from '@synthguard/formats';
@@ -236,7 +237,8 @@ export const mediaSuite: Suite = {
     const stayOpen = exifVer === undefined ? undefined : new ExiftoolStayOpen();
     const store = await openStore({ driver: 'pglite', dataDir: undefined });
     const clock = fixedClock('2026-11-22T08:00:00Z');
-    const ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock };
+    const ledger = await openLedger({ dataDir: join(dir, 'data'), store, clock });
+    const ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock, recorder: ledger };
     const tenant = await createTenant(store, { name: 'bench', uscc: BENCH_USCC });
 
     for (const [id, path, bytes, ext] of [
@@ -302,7 +304,8 @@ export const mediaSuite: Suite = {
     const lfOut = join(dir, 'out-mp4-labelfile.mp4');
     cases.push({
       name: 'labelFile.mp4-10mb',
-      title: 'labelFile mp4-10mb: sign (content SHA-256) + 2x SHA-256 + record + fsync + rename',
+      title:
+        'labelFile mp4-10mb: sign (content SHA-256) + 2x SHA-256 + ledger append + record + fsync + rename',
       bytes: mp4.length,
       fn: () => labelFile(ctx, localOperator, { inputPath: mp4Path, outputPath: lfOut, tenantId: tenant.id }),
     });
@@ -390,6 +393,7 @@ export const mediaSuite: Suite = {
       notes,
       close: async () => {
         await stayOpen?.close();
+        await ledger.close();
         await store.close();
         rmSync(dir, { recursive: true, force: true });
       },

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type Runtime, openRuntime } from '@synthguard/engine';
+import { type Runtime, ledgerS3FromEnv, openRuntime } from '@synthguard/engine';
 import { envVar } from './env.js';
 import { CliError } from './errors.js';
 
@@ -29,6 +29,7 @@ export async function withRuntime<T>(opts: StoreOptions, fn: (rt: Runtime) => Pr
     // The same ledger as the server: one origin, one retention policy.
     ledgerOrigin: envVar('SYNTHGUARD_LEDGER_ORIGIN'),
     ledgerRetention: envVar('SYNTHGUARD_LEDGER_RETENTION'),
+    ledgerS3: ledgerS3FromEnv(envVar),
   });
   try {
     if (runtime.adminCredentialCreated !== undefined) {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type LedgerS3Config, ledgerS3FromEnv } from '@synthguard/engine';
 import { z } from 'zod';
 
 /** Server configuration, read from the environment once, in main.ts. */
@@ -24,6 +25,8 @@ export interface ServerConfig {
   readonly ledgerOrigin: string | undefined;
   /** Retention per event type, e.g. `default=184d,content.exported_unlabeled=365d`. */
   readonly ledgerRetention: string | undefined;
+  /** The ledger's tiles and checkpoint on S3-compatible storage (SYNTHGUARD_LEDGER_S3_*). */
+  readonly ledgerS3: LedgerS3Config | undefined;
   /** Witnesses that cosign each checkpoint (C2SP tlog-witness). */
   readonly witnesses: readonly { readonly url: string; readonly verifierKey: string }[];
 }
@@ -79,8 +82,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     },
     ledgerOrigin: e.SYNTHGUARD_LEDGER_ORIGIN,
     ledgerRetention: e.SYNTHGUARD_LEDGER_RETENTION,
+    ledgerS3: ledgerS3Config(present),
     witnesses: parseWitnesses(e.SYNTHGUARD_WITNESSES),
   };
+}
+
+/** SYNTHGUARD_LEDGER_S3_*: all of endpoint, bucket and keys, or none. */
+function ledgerS3Config(env: Record<string, string | undefined>): LedgerS3Config | undefined {
+  try {
+    return ledgerS3FromEnv((name) => env[name]);
+  } catch (err) {
+    throw new Error(`Invalid configuration in the environment: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /**

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     c2pa: config.c2pa,
     ledgerOrigin: config.ledgerOrigin,
     ledgerRetention: config.ledgerRetention,
+    ledgerS3: config.ledgerS3,
   });
   if (runtime.adminCredentialCreated !== undefined) {
     log.warn(

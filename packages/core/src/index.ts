@@ -14,5 +14,6 @@ export {
 } from './bytes.js';
 export { constantTimeEqual, hmacSha256Hex, sha256Hex } from './hash.js';
 export { type Clock, fixedClock, systemClock } from './clock.js';
+export { type DirectoryLockHeld, lockDirectory } from './dir-lock.js';
 export { newUlid, randomToken } from './ids.js';
 export { USCC_ALPHABET, type UsccProblem, isValidUscc, usccCheckCharacter, usccProblem } from './uscc.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fixedClock } from '@synthguard/core';
 import { type Store, openStore } from '@synthguard/store';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   type Principal,
   authenticate,
@@ -19,6 +19,7 @@ import {
   revokeApiKey,
 } from './index.js';
 import { codeOf } from './testing/errors.js';
+import { buildTestLedger } from './testing/ledger.js';
 
 const clock = fixedClock('2026-11-21T08:00:00Z');
 let store: Store;
@@ -139,7 +140,14 @@ describe('API keys', () => {
 
 describe('labelContent (argument checks; the labeling path is in labeling.test.ts)', () => {
   it('needs a tenant for installation principals and refuses another tenant for tenant keys', async () => {
-    const ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock };
+    const ledger = await buildTestLedger(store, { clock });
+    const ctx = {
+      store,
+      keyring: createKeyring(store, memoryVault(), { clock }),
+      clock,
+      recorder: ledger.ledger,
+    };
+    onTestFinished(() => ledger.close());
     const png = await buildPng();
     expect(await codeOf(labelContent(ctx, localOperator, { file: png }))).toBe('tenant.required');
     const tenant = await createTenant(store, { name: 'L', uscc: '91440300MA5G00001W' });

@@ -147,6 +147,7 @@ export {
   checkLedgerOrigin,
   openLedger,
 } from './ledger/open.js';
+export { LEDGER_S3_ENV, type LedgerS3Config, ledgerS3FromEnv } from './ledger/s3-config.js';
 export {
   type LedgerListing,
   type LedgerRecordQuery,

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fixedClock, usccCheckCharacter } from '@synthguard/core';
 import { type Store, openStore } from '@synthguard/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestLedger, buildTestLedger } from './testing/ledger.js';
 import {
   type LabelingContext,
   createKeyring,
@@ -53,6 +54,7 @@ const enabled =
 let dir: string;
 let store: Store;
 let ctx: LabelingContext;
+let ledger: TestLedger;
 let tenantId: string;
 
 beforeAll(async () => {
@@ -61,12 +63,16 @@ beforeAll(async () => {
   const clock = fixedClock('2026-11-22T08:00:00Z');
   store = await openStore({ driver: 'pglite', dataDir: undefined });
   // No C2PA identity: MP4s take the streaming path whatever their size.
-  ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock };
+  ledger = await buildTestLedger(store, { clock });
+  ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock, recorder: ledger.ledger };
   const first17 = '91440300MA5G00XD3';
   tenantId = (await createTenant(store, { name: 'video', uscc: first17 + usccCheckCharacter(first17)! })).id;
 });
 afterAll(async () => {
-  if (enabled) await store.close();
+  if (enabled) {
+    await ledger.close();
+    await store.close();
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 

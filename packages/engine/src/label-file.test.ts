@@ -31,11 +31,13 @@ import {
   verifyContent,
 } from './index.js';
 import { codeOf } from './testing/errors.js';
+import { type TestLedger, buildTestLedger } from './testing/ledger.js';
 
 const clock = fixedClock('2026-11-22T08:00:00Z');
 const mp4 = handlerById('mp4')!;
 let store: Store;
 let ctx: LabelingContext;
+let ledger: TestLedger;
 let dir: string;
 let tenantId: string;
 
@@ -83,12 +85,14 @@ function tempFiles(): string[] {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sg-label-file-'));
   store = await openStore({ driver: 'pglite', dataDir: undefined });
-  ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock };
+  ledger = await buildTestLedger(store, { clock });
+  ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock, recorder: ledger.ledger };
   const first17 = '91440300MA5G00FL7';
   const t = await createTenant(store, { name: 'files', uscc: first17 + usccCheckCharacter(first17)! });
   tenantId = t.id;
 });
 afterAll(async () => {
+  await ledger.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });

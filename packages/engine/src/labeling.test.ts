@@ -25,21 +25,25 @@ import {
   verifyContent,
 } from './index.js';
 import { codeOf } from './testing/errors.js';
+import { type TestLedger, buildTestLedger } from './testing/ledger.js';
 
 const clock = fixedClock('2026-11-21T08:00:00Z');
 let store: Store;
 let ctx: LabelingContext;
+let ledger: TestLedger;
 let png: Uint8Array;
 let jpeg: Uint8Array;
 
 beforeAll(async () => {
   store = await openStore({ driver: 'pglite', dataDir: undefined });
-  ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock };
+  ledger = await buildTestLedger(store, { clock });
+  ctx = { store, keyring: createKeyring(store, memoryVault(), { clock }), clock, recorder: ledger.ledger };
   const image = sharp({ create: { width: 40, height: 30, channels: 3, background: '#3366aa' } });
   png = new Uint8Array(await image.clone().png().toBuffer());
   jpeg = new Uint8Array(await image.clone().jpeg().toBuffer());
 });
 afterAll(async () => {
+  await ledger.close();
   await store.close();
 });
 

@@ -29,9 +29,9 @@ export interface LabelingContext {
   /**
    * The ledger's recorder («03»): every label write and propagation is recorded before its
    * content record is stored; when it cannot record, the write fails. The runtime always has
-   * one (`runtime.recorder`); without it (bare test contexts) nothing is logged.
+   * one (`runtime.recorder`). Required: nothing is labeled unlogged.
    */
-  readonly recorder?: LedgerRecorder | undefined;
+  readonly recorder: LedgerRecorder;
 }
 
 /** SHA-256 hex of a label's canonical JSON (RFC 8785): how the ledger names a label it replaced. */
@@ -247,7 +247,7 @@ export async function recordWrite(
   write: LabelWrite,
 ): Promise<ContentRecord> {
   const service = write.label.ContentProducer.slice(-4);
-  await ctx.recorder?.record({
+  await ctx.recorder.record({
     type: 'content.labeled',
     tenantId: tenant.id,
     produceId: write.label.ProduceID,

@@ -80,7 +80,7 @@ export async function propagateContent(
   const outputSha256 = sha256Hex(out.file);
   // The ledger first (durable), then the record: when the ledger cannot record, nothing is
   // stored and the propagated file is not handed out.
-  await ctx.recorder?.record({
+  await ctx.recorder.record({
     type: 'content.propagated',
     tenantId: tenant.id,
     produceId,

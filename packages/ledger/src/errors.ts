@@ -70,6 +70,16 @@ import { AppError } from '@synthguard/core';
  * - `ledger.entry_too_large`  a log entry is over 65,535 bytes (details: size, max)
  * - `ledger.locked`           another process (or another open log here) holds the log directory
  *                             (details: pid, lockFile)
+ * - `ledger.pruned`           the entry or entry bundle was archived and pruned from the log on
+ *                             purpose (its index is below the log's minimum index, C2SP tlog-tiles
+ *                             "Pruning"); hash tiles and proofs are kept. HTTP 410 (details: index
+ *                             or path, minimumIndex)
+ * - `ledger.archive_invalid`  an archive of entry bundles does not verify: manifest missing or
+ *                             malformed, a file's SHA-256 differs, fsck fails, or it is not of this
+ *                             log's history (details: file, problem)
+ * - `ledger.prune_refused`    pruning was refused: the index is not a multiple of 256 or is
+ *                             beyond the archive or the checkpoint, or an entry to prune is still
+ *                             within its retention (details: problem, index, time)
  */
 export type LedgerErrorCode =
   | 'ledger.invalid_argument'
@@ -102,6 +112,9 @@ export type LedgerErrorCode =
   | 'ledger.storage_failed'
   | 'ledger.closed'
   | 'ledger.entry_too_large'
-  | 'ledger.locked';
+  | 'ledger.locked'
+  | 'ledger.pruned'
+  | 'ledger.archive_invalid'
+  | 'ledger.prune_refused';
 
 export class LedgerError extends AppError<LedgerErrorCode> {}

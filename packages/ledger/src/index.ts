@@ -93,9 +93,17 @@ export {
   parseCanonicalJson,
 } from './canonical-json.js';
 export { CHECKPOINT_PATH, type TileStore, fileTileStore, memoryTileStore } from './log/tile-store.js';
+export { type S3TileStoreOptions, s3TileStore } from './log/s3-tile-store.js';
 export { type Log, type LogCheckpoint, type LogOptions, openLog } from './log/log.js';
 export { type FileJournalOptions, JOURNAL_DIR, type Journal, openFileJournal } from './log/journal.js';
 export { LOCK_FILE } from './log/lock.js';
+export {
+  PRUNE_MARK_FILE,
+  type PruneMark,
+  parsePruneMark,
+  readMinimumIndex,
+  readPruneMark,
+} from './log/prune-mark.js';
 export {
   COSIGNATURE_V1_ALG,
   COSIGNATURE_V1_SIZE,
@@ -192,3 +200,18 @@ export {
   buildEvidencePack,
   verifyEvidencePack,
 } from './evidence/pack.js';
+export {
+  ARCHIVE_FORMAT,
+  ARCHIVE_MANIFEST,
+  type ArchiveEntriesOptions,
+  type ArchiveFile,
+  type ArchiveManifest,
+  type ArchiveSummary,
+  type PruneEntriesOptions,
+  type PruneOutcome,
+  type VerifyArchiveOptions,
+  archiveEntries,
+  pruneEntries,
+  removeSupersededPartials,
+  verifyArchive,
+} from './evidence/archive.js';

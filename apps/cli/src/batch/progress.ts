@@ -32,3 +32,40 @@ export function startProgress(label: string, total: number, enabled = process.st
     },
   };
 }
+
+export interface PhasedProgress {
+  /** Shows `done` of `total` for `phase`; a new phase starts a new bar. */
+  update(phase: string, done: number, total: number): void;
+  stop(): void;
+}
+
+/**
+ * A progress bar for long single jobs with phases (fsck, archive, prune): `<phase> [bar]
+ * done/total<unit> | ETA`, drawn only when enabled (stderr a terminal, not --json).
+ */
+export function phasedProgress(enabled: boolean, unit = ''): PhasedProgress {
+  let bar: cliProgress.SingleBar | undefined;
+  let current = '';
+  return {
+    update(phase, done, total) {
+      if (!enabled || total < 2) return;
+      if (bar === undefined || phase !== current) {
+        bar?.stop();
+        current = phase;
+        bar = new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: `${phase} [{bar}] {value}/{total}${unit} | {eta_formatted} left`,
+            hideCursor: true,
+            clearOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, done);
+        return;
+      }
+      bar.update(done);
+    },
+    stop: () => bar?.stop(),
+  };
+}

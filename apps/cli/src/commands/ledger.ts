@@ -8,6 +8,7 @@
  *   ledger key                                  the log's verifier key (public), for inspectors and witnesses
  *   ledger erase --subject S                    crypto-shred a data subject's personal fields (PIPL Art. 47)
  *   ledger expire                               drop personal fields past their retention now
+ *   ledger archive --before I -o D / prune --archive D   archive and prune old entries (ledger-archive.ts)
  *
  * verify and fsck open no database and no runtime (fsck reads the log's files, or a server's
  * published tiles); proof and export use the local runtime (its log and records).
@@ -26,14 +27,16 @@ import {
   fsckLog,
   httpTileReader,
   parseSignerKey,
+  readMinimumIndex,
   verifyEvidencePack,
   verifyProofBundle,
 } from '@synthguard/ledger';
-import cliProgress from 'cli-progress';
+import { phasedProgress } from '../batch/progress.js';
 import type { Command } from 'commander';
 import { envVar } from '../env.js';
 import { CliError } from '../errors.js';
 import { readInput, writeFileAtomic } from '../io.js';
+import { ledgerArchiveCommands } from './ledger-archive.js';
 import { emit } from '../output.js';
 import { type StoreOptions, withRuntime } from '../runtime.js';
 
@@ -130,6 +133,7 @@ interface FsckOptions {
   url?: string;
   key?: string[];
   origin?: string;
+  prunedBelow?: string;
   json?: boolean;
 }
 
@@ -146,31 +150,6 @@ async function localVerifierKey(ledgerDir: string): Promise<string> {
     );
   }
   return parseSignerKey(text.trim()).verifier.verifierKey;
-}
-
-function fsckProgress(enabled: boolean): { update(done: number, total: number): void; stop(): void } {
-  if (!enabled) return { update: () => undefined, stop: () => undefined };
-  let bar: cliProgress.SingleBar | undefined;
-  return {
-    update(done, total) {
-      if (bar === undefined) {
-        if (total < 2) return;
-        bar = new cliProgress.SingleBar(
-          {
-            stream: process.stderr,
-            format: 'fsck [{bar}] {value}/{total} tiles and bundles | {eta_formatted} left',
-            hideCursor: true,
-            clearOnComplete: false,
-          },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(total, done);
-        return;
-      }
-      bar.update(done);
-    },
-    stop: () => bar?.stop(),
-  };
 }
 
 async function fsckAction(opts: FsckOptions, global: StoreOptions): Promise<void> {
@@ -201,15 +180,22 @@ async function fsckAction(opts: FsckOptions, global: StoreOptions): Promise<void
     });
   }
   const read = url === undefined ? directoryTileReader(ledgerDir) : httpTileReader(url.href);
-  const progress = fsckProgress(process.stderr.isTTY && opts.json !== true);
+  // A pruned log: its prune mark (local), or --pruned-below (a published log has no endpoint for it).
+  let prunedBelow = url === undefined ? await readMinimumIndex(ledgerDir) : 0;
+  if (opts.prunedBelow !== undefined) {
+    if (!/^(0|[1-9][0-9]{0,15})$/.test(opts.prunedBelow)) throw usage('--pruned-below must be a leaf index.');
+    prunedBelow = Number(opts.prunedBelow);
+  }
+  const progress = phasedProgress(process.stderr.isTTY && opts.json !== true, ' tiles and bundles');
   const started = performance.now();
   let report: FsckReport;
   try {
     report = await fsckLog(read, {
       verifierKeys: keys,
       ...(opts.origin === undefined ? {} : { origin: opts.origin }),
+      ...(prunedBelow > 0 ? { prunedBelow } : {}),
       onProgress: (done, total) => {
-        progress.update(done, total);
+        progress.update('fsck', done, total);
       },
     });
   } finally {
@@ -228,11 +214,15 @@ async function fsckAction(opts: FsckOptions, global: StoreOptions): Promise<void
       root,
       files: report.done,
       entries: report.entries,
+      ...(prunedBelow > 0 ? { prunedBelow, bundlesPruned: report.bundlesAbsent } : {}),
       bytes: report.bytes,
       seconds,
     },
     () =>
-      `OK: log ${report.origin ?? ''}, ${report.size ?? 0} entries: ${report.done} tiles and entry bundles verified against the checkpoint (root ${root}) in ${seconds.toFixed(1)} s`,
+      `OK: log ${report.origin ?? ''}, ${report.size ?? 0} entries: ${report.done - report.bundlesAbsent} tiles and entry bundles verified against the checkpoint (root ${root}) in ${seconds.toFixed(1)} s` +
+      (prunedBelow > 0
+        ? `; entries below ${prunedBelow} pruned (${report.bundlesAbsent} bundles absent)`
+        : ''),
   );
 }
 
@@ -419,6 +409,10 @@ export function ledgerCommand(program: Command): void {
       collect,
     )
     .option('--origin <origin>', 'the log origin the checkpoint must name')
+    .option(
+      '--pruned-below <index>',
+      "the log's minimum index: entry bundles below it may be absent (default: the prune mark)",
+    )
     .option('--json', 'print JSON')
     .action(async (opts: FsckOptions, cmd: Command) => {
       await fsckAction(opts, cmd.optsWithGlobals<StoreOptions>());
@@ -469,4 +463,5 @@ export function ledgerCommand(program: Command): void {
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await expireAction(opts, cmd.optsWithGlobals<StoreOptions>());
     });
+  ledgerArchiveCommands(ledger);
 }

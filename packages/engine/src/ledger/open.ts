@@ -15,10 +15,12 @@ import { type Clock, isAppError, systemClock } from '@synthguard/core';
 import {
   type LogOptions,
   type NoteSigner,
+  type TileStore,
   generateNoteKey,
   isValidKeyName,
   openLog,
   parseSignerKey,
+  s3TileStore,
 } from '@synthguard/ledger';
 import type { Store } from '@synthguard/store';
 import { EngineError } from '../errors.js';
@@ -26,6 +28,7 @@ import { writeSecretFile } from '../runtime/data-dir.js';
 import { openPostgresLedger } from './postgres/ledger.js';
 import { type Ledger, createLedger } from './record.js';
 import { type RetentionSettings, parseRetention, retentionPolicy } from './retention.js';
+import type { LedgerS3Config } from './s3-config.js';
 import { loadSubjectMasterKey, subjectSecrets } from './subject-keys.js';
 
 export const LEDGER_DIR = 'ledger';
@@ -44,6 +47,11 @@ export interface OpenLedgerOptions {
   readonly clock?: Clock | undefined;
   /** Sequencer tuning passed to the log. */
   readonly tuning?: Pick<LogOptions, 'batchMaxEntries' | 'batchMaxDelayMs' | 'integrateIntervalMs'>;
+  /**
+   * Tiles, entry bundles and checkpoint on S3-compatible storage instead of `<dataDir>/ledger`
+   * (the journal stays there). Not used with PostgreSQL, whose log is in the database.
+   */
+  readonly s3?: LedgerS3Config | undefined;
 }
 
 function configError(setting: string, problem: string, message: string, cause?: unknown): EngineError {
@@ -92,6 +100,17 @@ export async function loadCheckpointSigner(dir: string, origin: string): Promise
   }
 }
 
+/** The S3 tile store of `config`; a refused setting is ledger.config_invalid (details.setting: s3.<field>). */
+function s3Tiles(config: LedgerS3Config): TileStore {
+  try {
+    return s3TileStore(config);
+  } catch (err) {
+    if (!isAppError(err, 'ledger.invalid_argument')) throw err;
+    const field = err.details?.field;
+    throw configError(`s3.${typeof field === 'string' ? field : 'unknown'}`, 'malformed', err.message, err);
+  }
+}
+
 /**
  * Opens the ledger: settings checked first (nothing is created for a refused configuration),
  * then the directory, the keys and the log. Throws ledger.config_invalid,
@@ -103,6 +122,15 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     typeof options.retention === 'string' ? parseRetention(options.retention) : options.retention;
   const retention = retentionPolicy(settings);
   const clock = options.clock ?? systemClock;
+  if (options.s3 !== undefined && options.store.driver === 'postgres') {
+    // Refused rather than ignored: an operator who set S3 expects the tiles there.
+    throw configError(
+      's3',
+      'with_postgres',
+      'S3 tile storage applies to the embedded ledger; with PostgreSQL the log lives in the database: unset SYNTHGUARD_LEDGER_S3_*.',
+    );
+  }
+  const tiles = options.s3 === undefined ? undefined : s3Tiles(options.s3);
   const dir = join(options.dataDir, LEDGER_DIR);
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -116,10 +144,17 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     mustExist: await options.store.ledgerSubjectKeys.hasLive(),
   });
   // With PostgreSQL the log lives in the database, written by the node holding the advisory
-  // lock (the others queue); embedded, it lives in <dataDir>/ledger on local disk.
+  // lock (the others queue); embedded, it lives in <dataDir>/ledger on local disk, its tiles
+  // and checkpoint optionally on S3-compatible storage.
   const log =
     options.store.driver === 'postgres'
       ? await openPostgresLedger({ store: options.store, origin, signer, ...options.tuning })
-      : await openLog({ dir, origin, signer, ...options.tuning });
+      : await openLog({
+          dir,
+          origin,
+          signer,
+          ...options.tuning,
+          ...(tiles === undefined ? {} : { store: tiles }),
+        });
   return createLedger({ log, store: options.store, secrets: subjectSecrets(master.key), retention, clock });
 }

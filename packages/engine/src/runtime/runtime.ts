@@ -9,6 +9,7 @@ import { EngineError } from '../errors.js';
 import { openLedger } from '../ledger/open.js';
 import type { Ledger, LedgerRecorder } from '../ledger/record.js';
 import type { RetentionSettings } from '../ledger/retention.js';
+import type { LedgerS3Config } from '../ledger/s3-config.js';
 import { ensureDataDir, writeSecretFile } from './data-dir.js';
 
 export interface RuntimeConfig {
@@ -28,6 +29,8 @@ export interface RuntimeConfig {
    * `default=184d,content.exported_unlabeled=365d`); anything under 184 days is refused.
    */
   readonly ledgerRetention?: string | RetentionSettings | undefined;
+  /** The embedded ledger's tiles and checkpoint on S3-compatible storage (env SYNTHGUARD_LEDGER_S3_*). */
+  readonly ledgerS3?: LedgerS3Config | undefined;
 }
 
 /** Private label signing keys live here, inside the data directory (mode 0700, files 0600). */
@@ -91,6 +94,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
       store,
       origin: config.ledgerOrigin,
       retention: config.ledgerRetention,
+      s3: config.ledgerS3,
       clock,
     });
   } catch (err) {

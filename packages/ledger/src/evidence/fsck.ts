@@ -11,6 +11,12 @@
  * Streaming: only a window of level-0 tiles in flight and one tile per higher level are held,
  * so memory stays bounded whatever N (tens of KiB of state plus the read window). Files beyond
  * N (stale partial tiles, a later tree) are not looked at: a TileReader cannot list.
+ *
+ * Pruned logs and archives (C2SP tlog-tiles "Pruning"): with `prunedBelow` (the log's minimum
+ * index) entry bundles wholly below it may be absent; with `entriesBelow` (an archive of the
+ * first entries) bundles not wholly below it may be absent. Hash tiles are always required: an
+ * absent bundle's level-0 tile is still checked against the level above and the root, and a
+ * bundle that is present is checked as usual.
  */
 import { hash } from 'node:crypto';
 import { type Checkpoint, openCheckpoint, parseCheckpoint } from '../checkpoint.js';
@@ -53,6 +59,8 @@ export interface FsckReport {
   readonly total: number;
   /** Entries whose leaf hash was checked. */
   readonly entries: number;
+  /** Entry bundles allowed to be absent (pruned, or beyond an archive) that were absent. */
+  readonly bundlesAbsent: number;
   /** Bytes read (tiles, bundles and the checkpoint). */
   readonly bytes: number;
   readonly failure?: FsckFailure;
@@ -67,6 +75,16 @@ export interface FsckOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Level-0 tile/bundle pairs read ahead (default 32). */
   readonly readAhead?: number;
+  /**
+   * The minimum index of a pruned log (tlog-tiles "Pruning"; the log's prune mark): entry
+   * bundles whose end index is at or below it may be absent, or answer `ledger.pruned`.
+   */
+  readonly prunedBelow?: number;
+  /**
+   * Only entry bundles whose end index is at or below this are required (an archive holding the
+   * log's first `entriesBelow` entries and every hash tile); later bundles may be absent.
+   */
+  readonly entriesBelow?: number;
 }
 
 /** A TileReader that throws Bad for a missing file. */
@@ -143,11 +161,14 @@ export async function fsckLog(read: TileReader, options: FsckOptions): Promise<F
       details: { signatures: 0 },
     });
   }
+  const prunedBelow = optionalIndex(options.prunedBelow, 'prunedBelow');
+  const entriesBelow = optionalIndex(options.entriesBelow, 'entriesBelow');
   let bytes = 0;
   let done = 0;
   let total = 0;
   let entries = 0;
-  const tracked: FileReader = async (path) => {
+  let bundlesAbsent = 0;
+  const maybe: OptionalReader = async (path) => {
     let data: Uint8Array | undefined;
     try {
       data = await read(path);
@@ -155,11 +176,22 @@ export async function fsckLog(read: TileReader, options: FsckOptions): Promise<F
       if (err instanceof LedgerError && err.code === 'ledger.read_failed') {
         throw bad(path, 'unreadable', `${path} cannot be read: ${err.message}`);
       }
+      if (err instanceof LedgerError && err.code === 'ledger.pruned') return undefined;
       throw err;
     }
-    if (data === undefined) throw bad(path, 'missing', `${path} is missing.`);
-    bytes += data.length;
+    if (data !== undefined) bytes += data.length;
     return data;
+  };
+  const tracked: FileReader = async (path) => {
+    const data = await maybe(path);
+    if (data === undefined) throw bad(path, 'missing', `${path} is missing.`);
+    return data;
+  };
+  // A bundle may be absent when it lies wholly below the minimum index, or not wholly below an
+  // archive's end.
+  const optional = (tile: Tile): boolean => {
+    const end = tile.index * TILE_WIDTH + tile.width;
+    return end <= prunedBelow || (options.entriesBelow !== undefined && end > entriesBelow);
   };
 
   let checkpoint: Checkpoint | undefined;
@@ -167,13 +199,16 @@ export async function fsckLog(read: TileReader, options: FsckOptions): Promise<F
     checkpoint = openLogCheckpoint(await tracked('checkpoint'), known, options.origin);
     total = fsckTotal(checkpoint.size);
     options.onProgress?.(0, total);
-    await walk(checkpoint, tracked, options.readAhead ?? 32, {
+    await walk(checkpoint, { tracked, maybe, optional }, options.readAhead ?? 32, {
       tile() {
         done++;
         options.onProgress?.(done, total);
       },
       entries(n) {
         entries += n;
+      },
+      absent() {
+        bundlesAbsent++;
       },
     });
   } catch (err) {
@@ -187,6 +222,7 @@ export async function fsckLog(read: TileReader, options: FsckOptions): Promise<F
       done,
       total,
       entries,
+      bundlesAbsent,
       bytes,
       failure: err.failure,
     };
@@ -199,8 +235,19 @@ export async function fsckLog(read: TileReader, options: FsckOptions): Promise<F
     done,
     total,
     entries,
+    bundlesAbsent,
     bytes,
   };
+}
+
+function optionalIndex(value: number | undefined, field: string): number {
+  if (value === undefined) return 0;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new LedgerError('ledger.invalid_argument', `${field} must be a non-negative safe integer.`, {
+      details: { field },
+    });
+  }
+  return value;
 }
 
 /** The LedgerError (`ledger.corrupt`) for a failed report, naming the first bad file. */
@@ -231,18 +278,32 @@ function openLogCheckpoint(data: Uint8Array, known: NoteVerifier[], origin: stri
 interface WalkEvents {
   tile(): void;
   entries(n: number): void;
+  /** An optional entry bundle was absent. */
+  absent(): void;
+}
+
+/** A TileReader that returns undefined for a missing file (other failures as FileReader). */
+type OptionalReader = (path: string) => Promise<Uint8Array | undefined>;
+
+interface WalkReaders {
+  readonly tracked: FileReader;
+  readonly maybe: OptionalReader;
+  /** True when the entry bundle of this level-0 tile may be absent. */
+  readonly optional: (tile: Tile) => boolean;
 }
 
 /** The walk: level-0 tiles and bundles in order (read ahead), higher tiles as they complete. */
-async function walk(cp: Checkpoint, read: FileReader, readAhead: number, on: WalkEvents): Promise<void> {
+async function walk(cp: Checkpoint, readers: WalkReaders, readAhead: number, on: WalkEvents): Promise<void> {
   const size = cp.size;
+  const read = readers.tracked;
   const upper = new UpperLevels(size, read, on);
   const level0 = Math.ceil(size / TILE_WIDTH);
-  const load = (n: number): Promise<[Uint8Array, Uint8Array]> => {
+  const load = (n: number): Promise<[Uint8Array, Uint8Array | undefined]> => {
     const tile = publishedTile(0, n, size);
-    return Promise.all([read(tilePath(tile)), read(entriesPath(tile))]);
+    const bundle = readers.optional(tile) ? readers.maybe : read;
+    return Promise.all([read(tilePath(tile)), bundle(entriesPath(tile))]);
   };
-  const window: Promise<[Uint8Array, Uint8Array]>[] = [];
+  const window: Promise<[Uint8Array, Uint8Array | undefined]>[] = [];
   const ahead = (n: number): void => {
     const p = load(n);
     p.catch(() => undefined); // handled when its turn comes; no unhandled rejection meanwhile
@@ -254,6 +315,19 @@ async function walk(cp: Checkpoint, read: FileReader, readAhead: number, on: Wal
       const [tileData, bundleData] = await window.shift()!;
       if (n + readAhead < level0) ahead(n + readAhead);
       const tile = publishedTile(0, n, size);
+      if (bundleData === undefined) {
+        // A pruned (or not archived) bundle: the tile alone, checked by the level above / the root.
+        checkTileLength(tilePath(tile), tile, tileData);
+        on.tile();
+        on.absent();
+        on.tile();
+        if (tile.width === TILE_WIDTH) {
+          await upper.push(1, n, subtreeRoot(Buffer.from(tileData)), tilePath(tile));
+        } else {
+          upper.rightmost(tile, tileData);
+        }
+        continue;
+      }
       const { leaves, mismatch } = checkLevel0(tile, tileData, bundleData, on);
       if (mismatch >= 0) throw await blameLevel0(tile, leaves, mismatch, upper, cp);
       if (tile.width === TILE_WIDTH) {

@@ -30,6 +30,7 @@ import { TILE_WIDTH, parseEntriesPath, parseTilePath } from '../tiles.js';
 import { integrateBatch } from './integrate.js';
 import { type Journal, openFileJournal } from './journal.js';
 import { lockLogDir } from './lock.js';
+import { prunedError, readMinimumIndex } from './prune-mark.js';
 import { loadCheckpoint, readPublishedAt, signLogCheckpoint, writePublishedAt } from './recover.js';
 import { TileCache, corruptFile, tileWidthAt } from './tile-cache.js';
 import { CHECKPOINT_PATH, type TileStore, fileTileStore } from './tile-store.js';
@@ -164,6 +165,7 @@ class RunningLog implements Log {
     published: LogCheckpoint,
     pending: Uint8Array[],
     lastTime: number,
+    private readonly minimumIndex: number,
   ) {
     this.origin = origin;
     this.verifierKey = o.signer.verifier.verifierKey;
@@ -357,6 +359,8 @@ class RunningLog implements Log {
     const size = this.#published.size;
     if (typeof path === 'string' && path.startsWith('tile/entries/')) {
       const b = parseEntriesPath(path);
+      // Archived and pruned (tlog-tiles "Pruning"): a clear error, HTTP 410.
+      if ((b.index + 1) * TILE_WIDTH <= this.minimumIndex) throw prunedError(this.minimumIndex, { path });
       const width = tileWidthAt(0, b.index, size);
       if (b.width > width) return undefined;
       const data = await this.store.read(path);
@@ -384,6 +388,7 @@ class RunningLog implements Log {
         details: { index, size },
       });
     }
+    if (index < this.minimumIndex) throw prunedError(this.minimumIndex, { index });
     const bundle = Math.floor(index / TILE_WIDTH);
     const entries = await this.cache.bundle(bundle, tileWidthAt(0, bundle, size));
     return entries[index % TILE_WIDTH]!.slice();
@@ -475,7 +480,8 @@ export async function openLog(options: LogOptions): Promise<Log> {
   try {
     const store = options.store ?? fileTileStore(options.dir);
     const cache = new TileCache(store);
-    const published = await loadCheckpoint(store, cache, options.origin, options.signer);
+    const minimumIndex = await readMinimumIndex(options.dir);
+    const published = await loadCheckpoint(store, cache, options.origin, options.signer, minimumIndex);
     journal = await (
       options.journal ??
       ((integrated: number) =>
@@ -493,6 +499,7 @@ export async function openLog(options: LogOptions): Promise<Log> {
       published,
       pending,
       lastTime,
+      minimumIndex,
     );
     await log.integratePending();
     return log;

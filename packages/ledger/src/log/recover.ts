@@ -43,6 +43,7 @@ export async function loadCheckpoint(
   cache: TileCache,
   origin: string,
   signer: NoteSigner,
+  minimumIndex = 0,
 ): Promise<PublishedCheckpoint> {
   const raw = await store.read(CHECKPOINT_PATH);
   if (raw === undefined) {
@@ -75,12 +76,23 @@ export async function loadCheckpoint(
       reason: isAppError(err) ? err.code : 'unknown',
     });
   }
-  await proveTiles(cache, size, root);
+  if (minimumIndex > size) {
+    throw corruptFile(CHECKPOINT_PATH, 'the prune mark is beyond the checkpoint', { size, minimumIndex });
+  }
+  await proveTiles(cache, size, root, minimumIndex);
   return { size, root, note: utf8Decode(raw) };
 }
 
-/** Recomputes the root of `size` from the tiles and checks the right-edge entry bundle. */
-export async function proveTiles(cache: TileCache, size: number, root: Uint8Array): Promise<void> {
+/**
+ * Recomputes the root of `size` from the tiles and checks the right-edge entry bundle (unless it
+ * was pruned: wholly below `minimumIndex`).
+ */
+export async function proveTiles(
+  cache: TileCache,
+  size: number,
+  root: Uint8Array,
+  minimumIndex = 0,
+): Promise<void> {
   if (size === 0) return;
   const computed = await storedTreeHash(size, cache.hashReader(size));
   if (!bytesEqual(computed, root)) {
@@ -88,6 +100,7 @@ export async function proveTiles(cache: TileCache, size: number, root: Uint8Arra
   }
   const index = Math.floor((size - 1) / TILE_WIDTH);
   const width = tileWidthAt(0, index, size);
+  if (index * TILE_WIDTH + width <= minimumIndex) return;
   const entries = await cache.bundle(index, width);
   const tile = await cache.tile({ level: 0, index, width });
   try {
