@@ -27,6 +27,8 @@ export interface ServerConfig {
   readonly ledgerRetention: string | undefined;
   /** The ledger's tiles and checkpoint on S3-compatible storage (SYNTHGUARD_LEDGER_S3_*). */
   readonly ledgerS3: LedgerS3Config | undefined;
+  /** Who may read /ledger/*: anyone, or installation-wide keys with ledger:read. */
+  readonly ledgerAccess: 'public' | 'authenticated';
   /** Witnesses that cosign each checkpoint (C2SP tlog-witness). */
   readonly witnesses: readonly { readonly url: string; readonly verifierKey: string }[];
 }
@@ -50,6 +52,7 @@ const Env = z.object({
   SYNTHGUARD_LEDGER_ORIGIN: z.string().min(1).optional(),
   SYNTHGUARD_LEDGER_RETENTION: z.string().min(1).optional(),
   SYNTHGUARD_WITNESSES: z.string().min(1).optional(),
+  SYNTHGUARD_LEDGER_ACCESS: z.enum(['public', 'authenticated']).default('public'),
 });
 
 export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
@@ -83,6 +86,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     ledgerOrigin: e.SYNTHGUARD_LEDGER_ORIGIN,
     ledgerRetention: e.SYNTHGUARD_LEDGER_RETENTION,
     ledgerS3: ledgerS3Config(present),
+    ledgerAccess: e.SYNTHGUARD_LEDGER_ACCESS,
     witnesses: parseWitnesses(e.SYNTHGUARD_WITNESSES),
   };
 }

@@ -16,6 +16,11 @@ export interface AppContext {
    * /v1/ledger/*; every labeling, propagation and admin action goes through its record().
    */
   readonly ledger: Ledger;
+  /**
+   * Who may read /ledger/* (checkpoint, tiles, entry bundles): anyone (`public`, as in
+   * Certificate Transparency), or installation-wide keys holding ledger:read (`authenticated`).
+   */
+  readonly ledgerAccess?: 'public' | 'authenticated' | undefined;
   /** The ledger's record(), as engines take it (labeling, propagation, admin actions). */
   readonly recorder: LedgerRecorder;
   /** The latest checkpoint with witness cosignatures, when witnesses have cosigned the latest size. */

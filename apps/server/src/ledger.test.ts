@@ -183,3 +183,69 @@ describe('the ledger over HTTP', () => {
     expect(anonymous.statusCode).toBe(401);
   });
 });
+
+describe('a ledger that is not public (SYNTHGUARD_LEDGER_ACCESS=authenticated)', () => {
+  let closed: TestApp;
+  let inspector: string;
+  beforeAll(async () => {
+    closed = await buildTestApp({ ledgerAccess: 'authenticated' });
+    // Issued through the ledger: its admin.action record is the log's first leaf.
+    inspector = (
+      await issueApiKey(
+        closed.store,
+        {
+          name: 'regulator',
+          role: 'inspector',
+          tenantId: null,
+          createdBy: null,
+        },
+        undefined,
+        closed.ledger,
+      )
+    ).token;
+  });
+  afterAll(async () => {
+    await closed.close();
+  });
+
+  it('serves the checkpoint and tiles to installation-wide ledger:read keys only', async () => {
+    const anonymous = await closed.app.inject({ method: 'GET', url: '/ledger/checkpoint' });
+    expect(anonymous.statusCode).toBe(401);
+    const operator = await closed.app.inject({
+      method: 'GET',
+      url: '/ledger/checkpoint',
+      headers: bearer(closed.operator),
+    });
+    expect(operator.statusCode).toBe(403);
+    const tenantCompliance = (
+      await issueApiKey(closed.store, {
+        name: 'audit',
+        role: 'compliance',
+        tenantId: closed.tenant.id,
+        createdBy: null,
+      })
+    ).token;
+    const tenantKey = await closed.app.inject({
+      method: 'GET',
+      url: '/ledger/checkpoint',
+      headers: bearer(tenantCompliance),
+    });
+    expect(tenantKey.statusCode).toBe(403);
+    const ok = await closed.app.inject({
+      method: 'GET',
+      url: '/ledger/checkpoint',
+      headers: bearer(inspector),
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toBe(closed.ledger.log.checkpoint().note);
+    await closed.ledger.log.integrated(0);
+    const tile = await closed.app.inject({
+      method: 'GET',
+      url: `/ledger/${entriesPath({ index: 0, width: Math.min(closed.ledger.log.checkpoint().size, 256) })}`,
+      headers: bearer(inspector),
+    });
+    expect(tile.statusCode).toBe(200);
+    expect(tile.headers['cache-control']).toMatch(/^private/);
+    expect((await closed.app.inject({ method: 'GET', url: '/ledger/tile/0/000.p/1' })).statusCode).toBe(401);
+  });
+});

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       clock: runtime.clock,
       ledger: runtime.ledger,
       recorder: runtime.recorder,
+      ledgerAccess: config.ledgerAccess,
       witnessedCheckpoint: () => witnessing.witnessedCheckpoint(),
       metrics: new Metrics(),
       maxUploadBytes: config.maxUploadBytes,

@@ -134,6 +134,7 @@ interface FsckOptions {
   key?: string[];
   origin?: string;
   prunedBelow?: string;
+  apiKey?: string;
   json?: boolean;
 }
 
@@ -179,7 +180,15 @@ async function fsckAction(opts: FsckOptions, global: StoreOptions): Promise<void
       details: { path: ledgerDir },
     });
   }
-  const read = url === undefined ? directoryTileReader(ledgerDir) : httpTileReader(url.href);
+  // A log that is not public (SYNTHGUARD_LEDGER_ACCESS=authenticated) wants an installation key.
+  const apiKey = opts.apiKey ?? envVar('SYNTHGUARD_API_KEY');
+  const read =
+    url === undefined
+      ? directoryTileReader(ledgerDir)
+      : httpTileReader(
+          url.href,
+          apiKey === undefined ? {} : { headers: { authorization: `Bearer ${apiKey}` } },
+        );
   // A pruned log: its prune mark (local), or --pruned-below (a published log has no endpoint for it).
   let prunedBelow = url === undefined ? await readMinimumIndex(ledgerDir) : 0;
   if (opts.prunedBelow !== undefined) {
@@ -403,6 +412,7 @@ export function ledgerCommand(program: Command): void {
     )
     .option('--dir <dir>', 'the log directory (default <data>/ledger)')
     .option('--url <base>', "a published log's base URL (tlog-tiles), e.g. https://example.com/ledger")
+    .option('--api-key <key>', 'with --url, for a log that is not public (env SYNTHGUARD_API_KEY)')
     .option(
       '--key <vkey>',
       'the log verifier key (repeatable; default: derived from <dir>/checkpoint.key)',

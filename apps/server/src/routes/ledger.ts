@@ -7,7 +7,7 @@ import {
   resolveTenantId,
 } from '@synthguard/engine';
 import { LedgerError, buildProofBundle, parseEntriesPath, parseTilePath } from '@synthguard/ledger';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireScope } from '../auth.js';
@@ -15,7 +15,7 @@ import type { AppContext } from '../context.js';
 import { problem } from '../problem.js';
 
 /** Tile and entry-bundle paths never change once written (C2SP tlog-tiles): cache them for a year. */
-const IMMUTABLE = 'public, max-age=31536000, immutable';
+const IMMUTABLE_AGE = 'max-age=31536000, immutable';
 
 const Index = z.coerce
   .number()
@@ -33,13 +33,33 @@ const Hashes = z.array(z.string()).describe('Proof hashes, standard base64, in R
 export function ledgerRoutes(app: FastifyInstance, ctx: AppContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const ledger = ctx.ledger.log;
+  // The log itself spans every tenant: when it is not public, only installation-wide keys with
+  // ledger:read (regulators, inspectors, the provider's compliance staff) may read it.
+  const logAccess =
+    ctx.ledgerAccess === 'authenticated'
+      ? {
+          onRequest: async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+            await requireScope(ctx.store, 'ledger:read')(req, reply);
+            if (principalOf(req).tenantId !== null) {
+              throw new EngineError(
+                'auth.forbidden',
+                'The log holds every tenant: read it with an installation-wide key, or use /v1/ledger/records.',
+              );
+            }
+          },
+        }
+      : {};
+  const logSecurity = ctx.ledgerAccess === 'authenticated' ? { security: [{ bearer: [] }] } : {};
 
   typed.get(
     '/ledger/checkpoint',
     {
+      ...logAccess,
       schema: {
+        ...logSecurity,
         tags: ['ledger'],
-        summary: "The log's latest signed checkpoint (C2SP tlog-checkpoint; no authentication)",
+        summary:
+          "The log's latest signed checkpoint (C2SP tlog-checkpoint; public unless SYNTHGUARD_LEDGER_ACCESS=authenticated)",
         description:
           'A signed note: origin, tree size, root hash, then the Ed25519 signature of the log key (and ' +
           'witness cosignatures once collected). Only published once every tile it commits to is durable.',
@@ -55,7 +75,9 @@ export function ledgerRoutes(app: FastifyInstance, ctx: AppContext): void {
   typed.get(
     '/ledger/tile/*',
     {
+      ...logAccess,
       schema: {
+        ...logSecurity,
         tags: ['ledger'],
         summary: 'A hash tile (`tile/<L>/<N>[.p/<W>]`) or entry bundle (`tile/entries/<N>[.p/<W>]`)',
         description: 'C2SP tlog-tiles. Paths are canonical; a tile not yet published is 404.',
@@ -75,7 +97,10 @@ export function ledgerRoutes(app: FastifyInstance, ctx: AppContext): void {
       }
       const data = await ledger.read(path);
       if (data === undefined) return notFound(reply, req.id, path);
-      void reply.header('cache-control', IMMUTABLE);
+      void reply.header(
+        'cache-control',
+        ctx.ledgerAccess === 'authenticated' ? `private, ${IMMUTABLE_AGE}` : `public, ${IMMUTABLE_AGE}`,
+      );
       return reply.type('application/octet-stream').send(Buffer.from(data));
     },
   );

@@ -34,7 +34,12 @@ export interface TestApp {
 }
 
 export async function buildTestApp(
-  opts: { maxUploadBytes?: number; clock?: Clock; witnessedCheckpoint?: () => string | undefined } = {},
+  opts: {
+    maxUploadBytes?: number;
+    clock?: Clock;
+    witnessedCheckpoint?: () => string | undefined;
+    ledgerAccess?: 'public' | 'authenticated';
+  } = {},
 ): Promise<TestApp> {
   const store = await openStore({ driver: 'pglite', dataDir: undefined });
   const clock = opts.clock ?? systemClock;
@@ -61,6 +66,7 @@ export async function buildTestApp(
     ledger,
     recorder: ledger,
     witnessedCheckpoint: opts.witnessedCheckpoint,
+    ledgerAccess: opts.ledgerAccess,
     metrics: new Metrics(),
     maxUploadBytes: opts.maxUploadBytes ?? 10 * 1024 * 1024,
     shuttingDown: () => false,

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAX_ENTRY_SIZE, parseEntryBundle } from '../entry-bundle.js';
 import { LedgerError } from '../errors.js';
-import type { HashReader } from '../merkle.js';
+import { HASH_SIZE, type HashReader } from '../merkle.js';
 import { MAX_NOTE_BYTES } from '../note.js';
 import {
   TILE_HEIGHT,
@@ -41,9 +41,41 @@ function readFailed(path: string, problem: string, cause?: unknown): LedgerError
   });
 }
 
+/** The largest file `path` may be: a note, an entry bundle, or a hash tile (256 hashes). */
+function maxSize(path: string): number {
+  if (path === 'checkpoint') return MAX_NOTE_BYTES;
+  return path.startsWith('tile/entries/') ? MAX_TILE_FILE : TILE_WIDTH * HASH_SIZE;
+}
+
 function checkSize(path: string, length: number): void {
-  const max = path === 'checkpoint' ? MAX_NOTE_BYTES : MAX_TILE_FILE;
+  const max = maxSize(path);
   if (length > max) throw readFailed(path, `the file is larger than ${max} bytes`);
+}
+
+/** The body, read with the cap applied as it arrives (a server may send no content-length). */
+async function readCapped(path: string, res: Response): Promise<Uint8Array> {
+  const max = maxSize(path);
+  const reader = (res.body as ReadableStream<Uint8Array> | null)?.getReader();
+  if (reader === undefined) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max) {
+      await reader.cancel();
+      throw readFailed(path, `the file is larger than ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /**
@@ -73,6 +105,8 @@ export interface HttpTileReaderOptions {
   readonly fetch?: typeof fetch;
   /** Per-request timeout in ms (default 30,000). */
   readonly timeoutMs?: number;
+  /** Extra request headers, e.g. `authorization` for a log that is not public. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -88,7 +122,10 @@ export function httpTileReader(baseUrl: string, options: HttpTileReaderOptions =
     checkLogPath(path);
     let res: Response;
     try {
-      res = await doFetch(new URL(path, base), { signal: AbortSignal.timeout(timeoutMs) });
+      res = await doFetch(new URL(path, base), {
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(options.headers === undefined ? {} : { headers: options.headers }),
+      });
     } catch (err) {
       throw readFailed(path, 'the server did not answer', err);
     }
@@ -102,9 +139,12 @@ export function httpTileReader(baseUrl: string, options: HttpTileReaderOptions =
     }
     const length = Number(res.headers.get('content-length') ?? '0');
     if (Number.isFinite(length)) checkSize(path, length);
-    const data = new Uint8Array(await res.arrayBuffer());
-    checkSize(path, data.length);
-    return data;
+    try {
+      return await readCapped(path, res);
+    } catch (err) {
+      if (err instanceof LedgerError) throw err;
+      throw readFailed(path, 'the answer was cut short', err);
+    }
   };
 }
 
