@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAX_ENTRY_SIZE, parseEntryBundle } from '../entry-bundle.js';
 import { LedgerError } from '../errors.js';
+import { readBodyCapped } from '../http-body.js';
 import { HASH_SIZE, type HashReader } from '../merkle.js';
 import { MAX_NOTE_BYTES } from '../note.js';
 import {
@@ -50,32 +51,6 @@ function maxSize(path: string): number {
 function checkSize(path: string, length: number): void {
   const max = maxSize(path);
   if (length > max) throw readFailed(path, `the file is larger than ${max} bytes`);
-}
-
-/** The body, read with the cap applied as it arrives (a server may send no content-length). */
-async function readCapped(path: string, res: Response): Promise<Uint8Array> {
-  const max = maxSize(path);
-  const reader = (res.body as ReadableStream<Uint8Array> | null)?.getReader();
-  if (reader === undefined) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > max) {
-      await reader.cancel();
-      throw readFailed(path, `the file is larger than ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /**
@@ -139,12 +114,14 @@ export function httpTileReader(baseUrl: string, options: HttpTileReaderOptions =
     }
     const length = Number(res.headers.get('content-length') ?? '0');
     if (Number.isFinite(length)) checkSize(path, length);
+    let data: Uint8Array | undefined;
     try {
-      return await readCapped(path, res);
+      data = await readBodyCapped(res, maxSize(path));
     } catch (err) {
-      if (err instanceof LedgerError) throw err;
       throw readFailed(path, 'the answer was cut short', err);
     }
+    if (data === undefined) throw readFailed(path, `the file is larger than ${maxSize(path)} bytes`);
+    return data;
   };
 }
 

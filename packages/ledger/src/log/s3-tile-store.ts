@@ -17,6 +17,7 @@
  *   attempts }; no credential, signature or error body is echoed.
  */
 import { LedgerError } from '../errors.js';
+import { readBodyCapped } from '../http-body.js';
 import { MAX_ENTRY_SIZE } from '../entry-bundle.js';
 import { MAX_NOTE_BYTES } from '../note.js';
 import { HASH_SIZE } from '../merkle.js';
@@ -110,35 +111,6 @@ class AttemptFailure extends Error {
 export function s3ErrorCode(body: string): string | undefined {
   const m = /<Code>\s*([A-Za-z0-9._-]{1,64})\s*<\/Code>/.exec(body);
   return m?.[1];
-}
-
-/** Reads a body, refusing more than `max` bytes; undefined when it was larger. */
-async function readBounded(res: Response, max: number): Promise<Uint8Array | undefined> {
-  if (res.body === null) return new Uint8Array(0);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > max) {
-        await reader.cancel().catch(() => undefined);
-        return undefined;
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 async function discard(res: Response): Promise<void> {
@@ -250,14 +222,14 @@ export function s3TileStore(options: S3TileStoreOptions): TileStore {
           await discard(res);
           throw new AttemptFailure(false, 'too_large', res.status);
         }
-        const data = await readBounded(res, max);
+        const data = await readBodyCapped(res, max);
         if (data === undefined) throw new AttemptFailure(false, 'too_large', res.status);
         if (length !== undefined && data.byteLength !== length) {
           throw new AttemptFailure(true, 'truncated', res.status);
         }
         return data;
       }
-      const errorBody = await readBounded(res, MAX_ERROR_BODY);
+      const errorBody = await readBodyCapped(res, MAX_ERROR_BODY);
       const code = errorBody === undefined ? undefined : s3ErrorCode(new TextDecoder().decode(errorBody));
       // Absent only when S3 says the key is: a 404 from something else (a wrong endpoint, a
       // proxy's page, a missing bucket) must not make a log look empty.

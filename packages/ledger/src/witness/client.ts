@@ -10,6 +10,7 @@
  * HTTP is the global fetch of Node 20 (injectable for tests); every answer is hostile input.
  */
 import { LedgerError } from '../errors.js';
+import { readBodyCapped } from '../http-body.js';
 import { parseCheckpoint } from '../checkpoint.js';
 import { type NoteSignature, openNote } from '../note.js';
 import {
@@ -127,24 +128,6 @@ function noteText(note: string): string {
   return note.slice(0, split + 1);
 }
 
-async function readCapped(res: Response, max: number): Promise<Uint8Array | undefined> {
-  if (res.body === null) return new Uint8Array(0);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
 async function submit(
   t: Target,
   note: string,
@@ -162,7 +145,7 @@ async function submit(
       body: formatAddCheckpoint(oldSize, proof, note),
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
-    body = await readCapped(res, MAX_RESPONSE_BYTES);
+    body = await readBodyCapped(res, MAX_RESPONSE_BYTES);
   } catch (cause) {
     const timeout = (cause as { name?: unknown } | null)?.name === 'TimeoutError';
     throw failed(t, timeout ? 'no answer in time' : 'unreachable', {}, cause);
