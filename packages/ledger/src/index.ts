@@ -104,6 +104,7 @@ export {
   readMinimumIndex,
   readPruneMark,
 } from './log/prune-mark.js';
+export { openLogCheckpoint } from './log/recover.js';
 export {
   COSIGNATURE_V1_ALG,
   COSIGNATURE_V1_SIZE,

@@ -196,7 +196,7 @@ export function ledgerRoutes(app: FastifyInstance, ctx: AppContext): void {
         limit: req.query.limit,
         ...(req.query.after === undefined ? {} : { afterIndex: req.query.after }),
       });
-      const items = await Promise.all(rows.map(async (r) => recordDto(await ctx.ledger.readRecord(r.id))));
+      const items = await Promise.all(rows.map(async (r) => recordDto(await ctx.ledger.viewRecord(r))));
       return { items };
     },
   );

@@ -112,6 +112,8 @@ export interface Ledger extends LedgerRecorder {
   readonly retention: RetentionPolicy;
   /** Throws ledger.record_not_found. */
   readRecord(id: string): Promise<LedgerRecordView>;
+  /** The view of a row the caller already read (a listing page): no second read. */
+  viewRecord(row: StoredLedgerRecord): Promise<LedgerRecordView>;
   /**
    * Erasure (PIPL Art. 47): destroys the subject's key and drops the ciphertext of their
    * records. Leaves and proofs stay valid; the erasure itself is recorded (admin.action).
@@ -275,6 +277,29 @@ export function createLedger(options: LedgerOptions): Ledger {
     return plain === undefined ? undefined : (JSON.parse(Buffer.from(plain).toString('utf8')) as Opening);
   }
 
+  /** A stored row as callers see it: the leaf's facts, and the personal fields while kept. */
+  async function view(row: StoredLedgerRecord): Promise<LedgerRecordView> {
+    const leaf = JSON.parse(row.leaf) as Leaf;
+    const opening = await openingOf(row);
+    const hasSubject = row.subjectId !== null;
+    return {
+      id: row.id,
+      type: row.type,
+      tenantId: row.tenantId,
+      time: row.time,
+      index: row.leafIndex,
+      leaf: row.leaf,
+      produceId: leaf.produceId,
+      contentDigest: leaf.content,
+      facts: leaf.facts,
+      retainUntil: row.retainUntil,
+      hasSubject,
+      personal: opening?.personal,
+      erased: hasSubject && opening === undefined,
+      commitmentOpened: opening !== undefined && opens(row.leaf, opening),
+    };
+  }
+
   return {
     log,
     retention,
@@ -287,26 +312,10 @@ export function createLedger(options: LedgerOptions): Ledger {
           details: { id },
         });
       }
-      const leaf = JSON.parse(row.leaf) as Leaf;
-      const opening = await openingOf(row);
-      const hasSubject = row.subjectId !== null;
-      return {
-        id: row.id,
-        type: row.type,
-        tenantId: row.tenantId,
-        time: row.time,
-        index: row.leafIndex,
-        leaf: row.leaf,
-        produceId: leaf.produceId,
-        contentDigest: leaf.content,
-        facts: leaf.facts,
-        retainUntil: row.retainUntil,
-        hasSubject,
-        personal: opening?.personal,
-        erased: hasSubject && opening === undefined,
-        commitmentOpened: opening !== undefined && opens(row.leaf, opening),
-      };
+      return view(row);
     },
+
+    viewRecord: (row) => view(row),
 
     async eraseSubject(subject, actor = null) {
       checkText(subject, 'subject id', MAX_SUBJECT_ID);

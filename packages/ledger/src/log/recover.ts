@@ -10,7 +10,7 @@ import { openCheckpoint, signCheckpoint } from '../checkpoint.js';
 import { checkBundleAgainstTile } from '../entry-bundle.js';
 import { LedgerError } from '../errors.js';
 import { emptyTreeHash, storedTreeHash } from '../merkle.js';
-import type { NoteSigner } from '../note-keys.js';
+import type { NoteSigner, NoteVerifier } from '../note-keys.js';
 import { TILE_WIDTH, entriesPath } from '../tiles.js';
 import { type TileCache, corruptFile, tileWidthAt } from './tile-cache.js';
 import { CHECKPOINT_PATH, type TileStore } from './tile-store.js';
@@ -38,25 +38,19 @@ export function signLogCheckpoint(
  * `ledger.origin_mismatch` (another log's checkpoint), `ledger.corrupt` (bad signature, malformed,
  * or tiles that do not reproduce the root), each with `details.path`.
  */
-export async function loadCheckpoint(
-  store: TileStore,
-  cache: TileCache,
+/**
+ * Opens the log's own checkpoint with its key, as recovery and a PostgreSQL follower must: another
+ * key is `ledger.unknown_key`, another origin `ledger.origin_mismatch` (both name the file), and
+ * anything else (bad signature, malformed note) `ledger.corrupt`.
+ */
+export function openLogCheckpoint(
+  raw: Uint8Array | string,
   origin: string,
-  signer: NoteSigner,
-  minimumIndex = 0,
-): Promise<PublishedCheckpoint> {
-  const raw = await store.read(CHECKPOINT_PATH);
-  if (raw === undefined) {
-    const cp = signLogCheckpoint(origin, signer, 0, emptyTreeHash());
-    await store.write(CHECKPOINT_PATH, utf8Encode(cp.note));
-    return cp;
-  }
-  let size: number;
-  let root: Uint8Array;
+  verifier: NoteVerifier,
+): { readonly size: number; readonly root: Uint8Array } {
   try {
-    const opened = openCheckpoint(raw, origin, [signer.verifier]);
-    size = opened.checkpoint.size;
-    root = opened.checkpoint.rootHash;
+    const opened = openCheckpoint(raw, origin, [verifier]);
+    return { size: opened.checkpoint.size, root: opened.checkpoint.rootHash };
   } catch (err) {
     if (isAppError(err, 'ledger.unknown_key')) {
       throw new LedgerError(
@@ -76,6 +70,22 @@ export async function loadCheckpoint(
       reason: isAppError(err) ? err.code : 'unknown',
     });
   }
+}
+
+export async function loadCheckpoint(
+  store: TileStore,
+  cache: TileCache,
+  origin: string,
+  signer: NoteSigner,
+  minimumIndex = 0,
+): Promise<PublishedCheckpoint> {
+  const raw = await store.read(CHECKPOINT_PATH);
+  if (raw === undefined) {
+    const cp = signLogCheckpoint(origin, signer, 0, emptyTreeHash());
+    await store.write(CHECKPOINT_PATH, utf8Encode(cp.note));
+    return cp;
+  }
+  const { size, root } = openLogCheckpoint(raw, origin, signer.verifier);
   if (minimumIndex > size) {
     throw corruptFile(CHECKPOINT_PATH, 'the prune mark is beyond the checkpoint', { size, minimumIndex });
   }

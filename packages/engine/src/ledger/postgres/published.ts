@@ -8,7 +8,7 @@
  * consistent with the checkpoint served before it (RFC 9162 2.1.4). A checkpoint that fails any
  * check is not served; the node keeps the last good one and reports `ledger.corrupt`.
  */
-import { bytesEqual, isAppError, utf8Decode, utf8Encode } from '@synthguard/core';
+import { bytesEqual, utf8Decode, utf8Encode } from '@synthguard/core';
 import {
   type HashReader,
   LedgerError,
@@ -19,7 +19,7 @@ import {
   TILE_WIDTH,
   consistencyProof,
   inclusionProof,
-  openCheckpoint,
+  openLogCheckpoint,
   parseEntriesPath,
   parseTilePath,
   readEntry,
@@ -91,29 +91,7 @@ export class PublishedView {
     const note = utf8Decode(raw);
     const old = this.#cp;
     if (note === old.note) return;
-    let size: number;
-    let root: Uint8Array;
-    try {
-      const opened = openCheckpoint(note, this.origin, [this.verifier]);
-      size = opened.checkpoint.size;
-      root = opened.checkpoint.rootHash;
-    } catch (err) {
-      if (isAppError(err, 'ledger.unknown_key')) {
-        throw new LedgerError(
-          'ledger.unknown_key',
-          "The log's checkpoint is not signed by this log's key: configure the key the log was created with.",
-          { cause: err, details: { path: CHECKPOINT_PATH } },
-        );
-      }
-      if (isAppError(err, 'ledger.origin_mismatch')) {
-        throw new LedgerError(
-          'ledger.origin_mismatch',
-          "The log's checkpoint is for another origin: configure the origin the log was created with.",
-          { cause: err, details: { path: CHECKPOINT_PATH, expected: this.origin } },
-        );
-      }
-      throw corrupt('bad signature or format', { reason: isAppError(err) ? err.code : 'unknown' });
-    }
+    const { size, root } = openLogCheckpoint(note, this.origin, this.verifier);
     if (size < old.size) return; // an older read raced a newer publication
     if (size === old.size) {
       if (!bytesEqual(root, old.root)) throw corrupt('two roots for one tree size', { size });
